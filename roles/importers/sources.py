@@ -68,9 +68,11 @@ def _from_json(text: str) -> Source:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise SourceError("JSON", f"invalid at line {exc.lineno}, column {exc.colno}: {exc.msg}") from None
-    if isinstance(data, dict) and "format" in data:
+    # A WordPress post has a "format" key of its own ("standard"), so look for its content first.
+    is_post = isinstance(data, dict) and isinstance(data.get("content"), dict)
+    if isinstance(data, dict) and "format" in data and not is_post:
         return Source("format-v1 JSON", data)
-    if isinstance(data, dict) and isinstance(data.get("content"), dict):
+    if is_post:
         from .wordpress import parse_wordpress_post
         from .template_html import TemplateError
 

@@ -8,6 +8,12 @@ from roles.exporting import ExportError, export_text, version_for_export
 class Command(BaseCommand):
     help = "Print a role's blueprint in format v1 (JSON or YAML) or as readable Markdown."
 
+    def add_base_argument(self, parser, *args, **kwargs):
+        # --version selects a blueprint version here, so Django's "print the program version" flag gives way.
+        if "--version" in args:
+            return
+        super().add_base_argument(parser, *args, **kwargs)
+
     def add_arguments(self, parser):
         parser.add_argument("slug")
         parser.add_argument("--format", choices=FORMATS, default="json")

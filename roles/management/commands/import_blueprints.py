@@ -1,5 +1,4 @@
 """python manage.py import_blueprints PATH [PATH ...] [--dry-run] [--publish]"""
-import sys
 import time
 from pathlib import Path
 
@@ -55,7 +54,7 @@ class Command(BaseCommand):
             raise CommandError("no files to import")
         started = time.perf_counter()
         failures, results = [], []
-        progress = tqdm(files, unit="file", file=sys.stderr, disable=len(files) < 2 or options["verbosity"] == 0)
+        progress = tqdm(files, unit="file", file=self.stderr._out, disable=len(files) < 2 or options["verbosity"] == 0)
         for path in progress:
             try:
                 if path.stat().st_size > settings.BLUEPRINT_MAX_UPLOAD_BYTES:
@@ -66,16 +65,16 @@ class Command(BaseCommand):
                                      dry_run=options["dry_run"])
             except ImportFailure as exc:
                 failures.append(exc)
-                progress.write(self.style.ERROR(f"✗ {exc}"), file=sys.stderr)
+                progress.write(self.style.ERROR(f"✗ {exc}"), file=self.stderr._out)
                 continue
             results.append(result)
             if not options["quiet_report"]:
-                progress.write(f"✓ {path}: {describe(result)}", file=self.stdout)
+                progress.write(f"✓ {path}: {describe(result)}", file=self.stdout._out)
                 for warning in result.warnings:
-                    progress.write(f"    warning: {warning}", file=self.stdout)
+                    progress.write(f"    warning: {warning}", file=self.stdout._out)
                 for note in result.notes:
                     where = f"[{note['section']}] " if note["section"] else ""
-                    progress.write(f"    kept as note: {where}{note['text'][:120]}", file=self.stdout)
+                    progress.write(f"    kept as note: {where}{note['text'][:120]}", file=self.stdout._out)
         elapsed = time.perf_counter() - started
         changed = sum(1 for r in results if r.changed)
         summary = (f"{len(results)} imported ({changed} changed, {len(results) - changed} unchanged), "
