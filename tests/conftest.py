@@ -12,6 +12,13 @@ FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 IN_CI = os.environ.get("CI", "").lower() == "true"
 
 
+def pytest_configure(config):
+    from django.conf import settings
+
+    # Tests create many users; the production hasher is deliberately slow.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item, call):
     """In CI nothing may skip for want of a service, a browser or a package: a skip there is a failure."""

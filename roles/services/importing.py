@@ -1,11 +1,11 @@
 """Import blueprint files: the one path used by the command, the /import/ page and backups."""
 from dataclasses import dataclass, field
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 
 from roles.blueprint_format import FormatError, content_hash, validate_document
 from roles.importers.sources import SourceError, read_source
-from roles.models import BlueprintVersion, Role, VersionStatus
+from roles.models import BlueprintVersion, VersionStatus
 
 from . import versions
 
@@ -56,15 +56,9 @@ class _DryRun(Exception):
 
 def _apply(doc: dict, *, by, publish: bool, note: str) -> tuple[str, BlueprintVersion]:
     slug = doc["role"]["slug"]
-    role = Role.objects.select_for_update().filter(slug=slug).first()
+    role, created = versions.get_or_create_role_locked(doc=doc)
     search_text = versions.search_text_for(doc)
-    if role is None:
-        try:
-            with transaction.atomic():
-                role = versions.create_role(doc=doc)
-        except IntegrityError:  # another import created it meanwhile
-            role = Role.objects.select_for_update().get(slug=slug)
-    current = (role.versions.exclude(status=VersionStatus.ARCHIVED).order_by("-number").first())
+    current = None if created else role.versions.exclude(status=VersionStatus.ARCHIVED).order_by("-number").first()
     digest = content_hash(doc)
     if current is not None and current.content_hash == digest:
         if publish and current.status != VersionStatus.PUBLISHED:
@@ -76,8 +70,8 @@ def _apply(doc: dict, *, by, publish: bool, note: str) -> tuple[str, BlueprintVe
     if current is not None and current.status == VersionStatus.DRAFT:
         version, action = versions.replace_content(version=current, doc=doc, by=by, note=note), "updated_draft"
     else:
-        action = "created" if current is None and not role.versions.exists() else "new_version"
-        version = versions.create_version(role=role, doc=doc, by=by, change_note=note)
+        action = "created" if created else "new_version"
+        version = versions.create_version(role=role, doc=doc, by=by, change_note=note, first=created)
     if publish:
         version = versions.publish_version(version=version, by=by, note=note, search_text=search_text)
     return action, version

@@ -33,15 +33,26 @@ def search_text_for(doc: dict) -> str:
     return "\n".join(parts).lower()
 
 
-def create_role(*, doc: dict) -> Role:
-    role = doc["role"]
-    return Role.objects.create(title=role["title"], slug=role["slug"], family=role["family"], level=role["level"])
+def get_or_create_role_locked(*, doc: dict) -> tuple[Role, bool]:
+    """The role for a document's slug, created if new, and locked for the rest of the transaction.
+
+    ON CONFLICT DO NOTHING makes two imports of a new role safe without a savepoint round trip.
+    """
+    fields = doc["role"]
+    existing = Role.objects.select_for_update().filter(slug=fields["slug"]).first()
+    if existing is not None:
+        return existing, False
+    Role.objects.bulk_create([Role(title=fields["title"], slug=fields["slug"], family=fields["family"],
+                                   level=fields["level"])], ignore_conflicts=True)
+    return Role.objects.select_for_update().get(slug=fields["slug"]), True
 
 
-@transaction.atomic
-def create_version(*, role: Role, doc: dict, by=None, change_note: str = "") -> BlueprintVersion:
-    """A new draft of `role` holding the canonical document `doc`."""
-    number = (role.versions.aggregate(n=Max("number"))["n"] or 0) + 1
+# No savepoint: nothing expected is raised inside, and an import creates thousands of versions.
+@transaction.atomic(savepoint=False)
+def create_version(*, role: Role, doc: dict, by=None, change_note: str = "", first: bool = False
+                   ) -> BlueprintVersion:
+    """A new draft of `role` holding the canonical document `doc` (`first`: the role has no versions yet)."""
+    number = 1 if first else (role.versions.aggregate(n=Max("number"))["n"] or 0) + 1
     version = BlueprintVersion(role=role, number=number, status=VersionStatus.DRAFT, created_by=by,
                                change_note=change_note, content_hash=content_hash(doc))
     apply_version_fields(version, doc)
