@@ -16,10 +16,9 @@ VAR_DIR = Path(env_str("BLUEPRINT_VAR_DIR", str(BASE_DIR / "var")))
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 DEBUG = env_bool("DEBUG", False)
-# A fixed development key is only acceptable while DEBUG is on; production must set SECRET_KEY.
-SECRET_KEY = env_str("SECRET_KEY") or ("insecure-dev-key-only-for-debug" if DEBUG else "")
-if not SECRET_KEY:
-    SECRET_KEY = "insecure-test-key-set-SECRET_KEY-in-production"
+# Production must set SECRET_KEY. The fallback is for the demo and the tests only; its
+# "django-insecure-" prefix makes `manage.py check --deploy` flag it.
+SECRET_KEY = env_str("SECRET_KEY") or "django-insecure-demo-key-set-SECRET_KEY-in-production"
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 
@@ -137,8 +136,11 @@ else:
         "data_folder_in": str(_broker_dir),
         "data_folder_out": str(_broker_dir),
         "processed_folder": str(_broker_dir / "processed"),
+        # Otherwise kombu writes its routing tables to ./control wherever a process starts.
+        "control_folder": str(_broker_dir / "control"),
         "store_processed": False,
     }
+CELERY_IMPORTS = ("blueprint.tasks",)
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1

@@ -1,6 +1,5 @@
 """The reference WordPress post parses into a complete format-v1 document, counted and spot-checked."""
 import re
-import time
 from collections import Counter
 
 import pytest
@@ -260,12 +259,6 @@ def test_every_word_of_every_paragraph_lands_somewhere(doc, seed_post):
     # Only the labels that name a field are consumed as structure.
     assert missing <= {"core", "mission", "strategic", "importance", "primary", "business", "outcomes", "expected",
                        "typical", "interaction", "partners"}, missing
-
-
-def test_seed_parses_in_well_under_half_a_second(seed_post):
-    start = time.perf_counter()
-    parse_wordpress_post(seed_post)
-    assert time.perf_counter() - start < 0.5
 
 
 @pytest.mark.parametrize("post", [
