@@ -1,3 +1,4 @@
+from .assignment import FamilyAssignment
 from .audit import AuditEvent
 from .catalog import BlueprintVersion, Role, Skill, Tool
 from .choices import (
@@ -23,7 +24,7 @@ from .content import (
 )
 
 __all__ = [
-    "AuditEvent", "BlueprintItem", "BlueprintVersion", "Commonality", "Importance", "KPI", "Level",
+    "AuditEvent", "FamilyAssignment", "BlueprintItem", "BlueprintVersion", "Commonality", "Importance", "KPI", "Level",
     "Milestone", "MilestoneHorizon", "Responsibility", "ResponsibilityCategory", "Role",
     "ScorecardDimension", "Section", "Skill", "SkillTier", "SoftSkill", "TechnicalSkill", "Tool",
     "ToolUsage", "VersionStatus", "Weight",

@@ -66,6 +66,7 @@ class BlueprintVersion(models.Model):
     status = models.CharField(max_length=20, choices=VersionStatus.choices, default=VersionStatus.DRAFT)
     revision = models.PositiveIntegerField(default=1, help_text="Bumped on every save of a draft.")
     change_note = models.TextField(blank=True, default="")
+    review_comment = models.TextField(blank=True, default="", help_text="The approver's reason for sending it back.")
     content_hash = models.CharField(max_length=64, blank=True, default="", db_index=True)
 
     title = models.CharField(max_length=200)
