@@ -3,6 +3,7 @@ from django.contrib import admin
 from .models import (
     KPI,
     AuditEvent,
+    FamilyAssignment,
     BlueprintItem,
     BlueprintVersion,
     Milestone,
@@ -90,3 +91,11 @@ class AuditEventAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+@admin.register(FamilyAssignment)
+class FamilyAssignmentAdmin(admin.ModelAdmin):
+    list_display = ["user", "family"]
+    list_filter = ["family"]
+    search_fields = ["user__username", "family"]
+    list_select_related = ["user"]

@@ -49,6 +49,10 @@ def seed_v1_path() -> Path:
 def _isolated_cache():
     from django.core.cache import cache
 
+    from roles.rendering import clear_memos
+
     cache.clear()
+    clear_memos()
     yield
     cache.clear()
+    clear_memos()

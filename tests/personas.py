@@ -43,3 +43,12 @@ def make_personas(password: str = "demo") -> Personas:
         user.groups.set([Group.objects.get_or_create(name=g)[0] for g in groups])
         users[name] = user
     return Personas(**users)
+
+
+def sign_in(client, user):
+    """Sign `user` in on `client` as a browser would: after signing in, the session holds the user's
+    group names (roles.middleware), so query counts measured afterwards are those of every later page."""
+    client.force_login(user)
+    client.get("/accounts/login/")
+    client.get("/roles/")
+    return client

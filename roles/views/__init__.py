@@ -1,0 +1,1 @@
+"""Server-rendered pages of the portal, one module per page or resource."""
