@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import models
 
 from .models import (
     KPI,
@@ -51,6 +52,7 @@ class RoleAdmin(admin.ModelAdmin):
 
 @admin.register(BlueprintVersion)
 class BlueprintVersionAdmin(admin.ModelAdmin):
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ["role", "number", "status", "revision", "created_by", "created_at", "published_at"]
     list_filter = ["status"]
     search_fields = ["role__title", "role__slug", "title"]
