@@ -1,0 +1,1 @@
+"""Every write to hiring goes through a function in this package."""

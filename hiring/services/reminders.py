@@ -1,0 +1,47 @@
+"""E-mail interviewers whose scorecards are still open a day after the interview ended."""
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from hiring.models import Scorecard, ScorecardStatus
+
+OVERDUE_AFTER = timedelta(hours=24)
+REMIND_EVERY = timedelta(hours=24)
+
+
+def due_reminders(now):
+    """Draft scorecards whose interview ended 24 h ago or more, not reminded in the last 24 h."""
+    return (Scorecard.objects.filter(status=ScorecardStatus.DRAFT, interview__ends_at__lte=now - OVERDUE_AFTER)
+            .filter(Q(last_reminded_at__isnull=True) | Q(last_reminded_at__lte=now - REMIND_EVERY))
+            .exclude(interviewer__email=""))
+
+
+def send_scorecard_reminders(*, now=None) -> int:
+    """Send one e-mail per overdue scorecard; safe to run often and from two workers at once."""
+    now = now or timezone.now()
+    sent = 0
+    for card_id in list(due_reminders(now).values_list("pk", flat=True)):
+        with transaction.atomic():
+            # Claim the card with a conditional update: a concurrent run that claimed it first wins.
+            claimed = due_reminders(now).filter(pk=card_id).update(last_reminded_at=now)
+            if not claimed:
+                continue
+            card = Scorecard.objects.select_related("interviewer", "interview__candidate__opening").get(pk=card_id)
+            interview = card.interview
+            base = getattr(settings, "PORTAL_BASE_URL", "http://127.0.0.1:8000")
+            path = reverse("hiring:scorecard", kwargs={"pk": card.pk})
+            send_mail(
+                subject=f"Scorecard due: {interview.candidate.name} ({interview.stage_name})",
+                message=(f"Hello {card.interviewer.get_short_name() or card.interviewer.get_username()},\n\n"
+                         f"Your interview with {interview.candidate.name} for {interview.candidate.opening.title} "
+                         f"ended on {timezone.localtime(interview.ends_at):%d %b %Y at %H:%M}. Your scorecard is "
+                         f"still open; please fill it in while the interview is fresh:\n\n{base}{path}\n"),
+                from_email=None, recipient_list=[card.interviewer.email],
+            )
+            sent += 1
+    return sent
