@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "roles",
     "kpis",
     "hiring",
+    "blueprint",  # project-wide commands (load_demo), which may know every app
 ]
 
 MIDDLEWARE = [

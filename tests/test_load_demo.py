@@ -6,6 +6,8 @@ from django.contrib.auth import authenticate
 from django.contrib.auth.models import User
 from django.core.management import call_command
 
+from hiring.models import Opening
+from hiring.selectors import candidate_summary
 from kpis.models import Team
 from roles.models import BlueprintVersion, Role
 
@@ -31,7 +33,15 @@ def test_load_demo_creates_users_teams_and_the_published_seed_and_is_idempotent(
     assert role.published_version.source_url.startswith("https://")
     assert role.published_version.kpis.count() == 19
 
+    opening = Opening.objects.get()
+    assert (opening.role, opening.version, opening.hiring_manager.username) == (role, role.published_version, "hiring")
+    candidate = opening.candidates.get()
+    summary = candidate_summary(candidate)
+    assert [c.interviewer.username for c in summary.cards] == ["interviewer1", "interviewer2"]
+    assert summary.weighted_score is not None and summary.tally["yes"] == summary.tally["strong_yes"] == 1
+
     out = StringIO()
     call_command("load_demo", stdout=out)
     assert "junior-applied-ai-engineer: unchanged (v1)" in out.getvalue()
+    assert "hiring demo already loaded" in out.getvalue() and Opening.objects.count() == 1
     assert BlueprintVersion.objects.count() == 1 and User.objects.count() == len(DEMO_USERS)

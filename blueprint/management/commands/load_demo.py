@@ -1,4 +1,4 @@
-"""python manage.py load_demo — demo users, groups, teams and the published seed blueprint.
+"""python manage.py load_demo — demo users, groups, teams, the published seed blueprint, a hiring opening.
 
 Idempotent: running it again changes nothing. It is never run by migrations.
 """
@@ -11,6 +11,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils.text import slugify
 
+from hiring import demo as hiring_demo
 from kpis.models import Team
 from roles.management.commands.import_blueprints import expand
 from roles.services.importing import ImportFailure, import_file
@@ -34,6 +35,8 @@ class Command(BaseCommand):
             except ImportFailure as exc:
                 raise CommandError(str(exc)) from None
             self.stdout.write(f"blueprint {result.slug}: {result.action} (v{result.version_number})")
+        with transaction.atomic():
+            self.stdout.write(f"hiring: {hiring_demo.load(users)}")
         self.stdout.write(self.style.SUCCESS(
             f"Demo data ready: {len(users)} users (password '{DEMO_PASSWORD}'), {len(data['teams'])} teams."))
 

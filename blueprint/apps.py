@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class BlueprintConfig(AppConfig):
+    name = "blueprint"
+    verbose_name = "Blueprint portal"
