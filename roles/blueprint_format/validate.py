@@ -24,6 +24,8 @@ from .spec import (
 )
 
 SAFE_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+# Text may hold line breaks and tabs; other control characters (NUL above all) are refused.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _TYPE_NAMES = {dict: "an object", list: "a list", str: "text", bool: "true/false", int: "a number",
                float: "a number", type(None): "null"}
 
@@ -47,6 +49,9 @@ def _text(value, where: str, spec: Field) -> str:
     if not isinstance(value, str):
         raise FormatError(where, f"expected text, got {_kind(value)}")
     value = value.strip()
+    bad = _CONTROL.search(value)
+    if bad:
+        raise FormatError(where, f"contains a control character (code {ord(bad.group())}) at position {bad.start()}")
     if not value:
         if spec.required:
             raise FormatError(where, "must not be empty")
@@ -125,8 +130,9 @@ def validate_document(raw) -> dict:
         raise FormatError("format", f"missing; expected {FORMAT!r}")
     if doc["format"] != FORMAT:
         raise FormatError("format", f"unsupported format {doc['format']!r}; this portal reads {FORMAT!r}")
-    if "role" not in doc:
-        raise FormatError("role", "missing; a blueprint needs at least role.title")
+    if not isinstance(doc.get("role"), dict):
+        raise FormatError("role", "missing; a blueprint needs at least role.title" if doc.get("role") is None
+                          else f"expected an object, got {_kind(doc['role'])}")
     for key, allowed in OBJECT_KEYS.items():
         if doc.get(key) is not None:
             _object(doc[key], key, allowed)

@@ -66,6 +66,8 @@ def save_draft(*, version: BlueprintVersion, document: dict, by, revision: int, 
                                 "change")
         if doc["role"]["slug"] != locked.role.slug:
             raise FormatError("role.slug", f"cannot change from {locked.role.slug!r} in a draft")
+        permissions.require(permissions.can_edit_family(by, doc["role"]["family"]),
+                            f"you may not move the role to the family {doc['role']['family']!r}")
         if locked.revision != revision:
             since = (AuditEvent.objects.filter(version=locked, action="version.replaced").select_related("actor")
                      .order_by("-created_at")[: max(locked.revision - revision, 1)])

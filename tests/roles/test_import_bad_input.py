@@ -130,3 +130,14 @@ def test_a_database_error_half_way_leaves_nothing_of_the_file(monkeypatch):
         import_file("crash.json", json.dumps(make_document("Crash Engineer")).encode())
     monkeypatch.setattr(rows.BlueprintItem.objects, "bulk_create", real)
     assert _snapshot() == before
+
+
+def test_a_null_role_and_a_nul_character_are_refused():
+    before = _snapshot()
+    with pytest.raises(ImportFailure, match="role: missing"):
+        import_file("null-role.json", b'{"format": "role-blueprint/v1", "role": null}')
+    with pytest.raises(ImportFailure, match="role: expected an object, got a list"):
+        import_file("list-role.json", b'{"format": "role-blueprint/v1", "role": []}')
+    with pytest.raises(ImportFailure, match=r"kpis\[0\].name: contains a control character \(code 0\)"):
+        import_file("nul.json", _doc_bytes(_set("kpis.0.name", "KPI\x00one")))
+    assert _snapshot() == before

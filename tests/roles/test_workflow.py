@@ -161,3 +161,11 @@ def test_create_a_role_from_scratch_and_by_duplicating(role, personas):
     with pytest.raises(PermissionDenied):
         create_role(title="Designer", family="Design", level="mid", by=personas.editor)
     assert Role.objects.filter(slug="designer").count() == 0
+
+
+def test_an_editor_cannot_move_a_role_into_a_family_they_do_not_edit(role, personas):
+    draft = open_or_start_draft(role=role, by=personas.editor)
+    doc = current_document(draft)
+    doc["role"]["family"] = "Finance"
+    with pytest.raises(PermissionDenied, match="Finance"):
+        save_draft(version=draft, document=doc, by=personas.editor, revision=draft.revision)
