@@ -1,5 +1,5 @@
 from django.dispatch import Signal
 
-# Sent after a version is published, once the transaction commits. Arguments: version, by.
+# Sent when a version is published, inside the publishing transaction. Arguments: version, by.
 # kpis connects to it to sync metrics, so roles never imports kpis.
 blueprint_published = Signal()

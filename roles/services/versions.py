@@ -105,5 +105,6 @@ def publish_version(*, version: BlueprintVersion, by=None, note: str = "", searc
     role.search_text = search_text
     role.save(update_fields=["published_version", "title", "family", "level", "search_text", "updated_at"])
     audit.record(action="version.published", by=by, role=role, version=version, note=note)
-    transaction.on_commit(lambda: blueprint_published.send(sender=BlueprintVersion, version=version, by=by))
+    # Inside the transaction: what receivers write (kpis' metrics) commits or rolls back with the publish.
+    blueprint_published.send(sender=BlueprintVersion, version=version, by=by)
     return version
