@@ -32,7 +32,8 @@ def draft_posting(doc: dict, *, max_responsibilities: int = 8) -> JobPosting:
     role = doc["role"]
     intro = role["summary"].split("\n\n")[0] if role["summary"] else f"We are hiring a {role['title']}."
     ranked = sorted(doc["responsibilities"], key=lambda r: RESPONSIBILITY_ORDER.index(r["category"]))
-    responsibilities = [f"{r['title']} {r['detail']}".strip() for r in ranked[:max_responsibilities]]
+    responsibilities = [f"{r['title']} — {r['detail']}" if r["detail"] else r["title"]
+                        for r in ranked[:max_responsibilities]]
 
     def skill_line(s):
         return f"{s['name']}: {s['description']}" if s["description"] else s["name"]

@@ -10,6 +10,8 @@ class AuditEvent(models.Model):
     version = models.ForeignKey(
         "roles.BlueprintVersion", null=True, blank=True, on_delete=models.SET_NULL, related_name="audit"
     )
+    # Kept even when the version is later discarded (the foreign key then becomes empty).
+    version_number = models.PositiveIntegerField(null=True, blank=True)
     note = models.TextField(blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 

@@ -40,6 +40,8 @@ class Role(models.Model):
     published_version = models.OneToOneField(
         "roles.BlueprintVersion", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # The highest version number ever given, so a discarded draft's number is never reused.
+    last_version_number = models.PositiveIntegerField(default=0)
     # Lower-cased text of the published version (title, family, skills, tools, KPI names) for search.
     search_text = models.TextField(blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)

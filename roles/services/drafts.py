@@ -92,7 +92,7 @@ def discard_draft(*, version: BlueprintVersion, by) -> Role:
         locked = BlueprintVersion.objects.select_for_update().select_related("role").get(pk=version.pk)
         versions.ensure_editable(locked)
         role = locked.role
-        audit.record(action="version.discarded", by=by, role=role, note=f"Discarded draft v{locked.number}")
+        audit.record(action="version.discarded", by=by, version=locked, note=f"Discarded draft v{locked.number}")
         locked.delete()
     return role
 
@@ -127,6 +127,6 @@ def _new_role(doc: dict, *, by, note: str) -> Role:
         if Role.objects.filter(slug=role_fields["slug"]).exists():
             raise FormatError("role.slug", f"a role with the slug {role_fields['slug']!r} already exists")
         role, _ = versions.get_or_create_role_locked(doc=doc)
-        versions.create_version(role=role, doc=doc, by=by, change_note=note, first=True)
+        versions.create_version(role=role, doc=doc, by=by, change_note=note)
         audit.record(action="role.created", by=by, role=role, note=note)
     return role

@@ -71,7 +71,7 @@ def _apply(doc: dict, *, by, publish: bool, note: str) -> tuple[str, BlueprintVe
         version, action = versions.replace_content(version=current, doc=doc, by=by, note=note), "updated_draft"
     else:
         action = "created" if created else "new_version"
-        version = versions.create_version(role=role, doc=doc, by=by, change_note=note, first=created)
+        version = versions.create_version(role=role, doc=doc, by=by, change_note=note)
     if publish:
         version = versions.publish_version(version=version, by=by, note=note, search_text=search_text)
     return action, version

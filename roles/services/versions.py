@@ -1,6 +1,6 @@
 """Create, fill and publish blueprint versions."""
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import F
 from django.utils import timezone
 
 from roles.blueprint_format import content_hash, write_rows
@@ -49,10 +49,12 @@ def get_or_create_role_locked(*, doc: dict) -> tuple[Role, bool]:
 
 # No savepoint: nothing expected is raised inside, and an import creates thousands of versions.
 @transaction.atomic(savepoint=False)
-def create_version(*, role: Role, doc: dict, by=None, change_note: str = "", first: bool = False
-                   ) -> BlueprintVersion:
-    """A new draft of `role` holding the canonical document `doc` (`first`: the role has no versions yet)."""
-    number = 1 if first else (role.versions.aggregate(n=Max("number"))["n"] or 0) + 1
+def create_version(*, role: Role, doc: dict, by=None, change_note: str = "") -> BlueprintVersion:
+    """A new draft of `role` holding the canonical document `doc`."""
+    # Numbers come from a counter on the role, never from the versions left: a discarded v3 stays v3.
+    Role.objects.filter(pk=role.pk).update(last_version_number=F("last_version_number") + 1)
+    number = Role.objects.filter(pk=role.pk).values_list("last_version_number", flat=True).get()
+    role.last_version_number = number
     version = BlueprintVersion(role=role, number=number, status=VersionStatus.DRAFT, created_by=by,
                                change_note=change_note, content_hash=content_hash(doc))
     apply_version_fields(version, doc)

@@ -79,18 +79,17 @@ ACTION_WORDS = {
     "version.published": "published {v}",
     "version.discarded": "discarded draft {v}",
 }
-_VERSION_IN_NOTE = re.compile(r"\bv(\d+)\b")
 
 
 def describe_event(event: AuditEvent) -> dict:
     """An audit row in words: "published v2", "sent back v3", "discarded draft v4" and the note."""
-    number = event.version.number if event.version else None
-    if number is None and event.action == "version.discarded" and (match := _VERSION_IN_NOTE.search(event.note)):
-        number = int(match.group(1))  # the discarded version is gone; its note names it
+    number = event.version_number or (event.version.number if event.version else None)
     template = ACTION_WORDS.get(event.action, event.action.replace(".", " ").replace("_", " "))
     before, has_version, after = template.partition("{v}")
-    # Events of a discarded draft lose their version (and its number may since have been reused).
-    version_words = (f"v{number}" if number else "a draft (since discarded)") if has_version else ""
+    # Events of a discarded draft keep its number; the version itself is gone.
+    gone = event.version_id is None and event.action != "version.discarded"
+    version_words = (f"v{number}" + (" (since discarded)" if gone else "") if number else "a draft") \
+        if has_version else ""
     words = f"{before}{version_words}{after}"
     # A note that only repeats the action ("Discarded draft v4") adds nothing.
     note = "" if event.note.strip().lower() == words.lower() else event.note
@@ -100,7 +99,7 @@ def describe_event(event: AuditEvent) -> dict:
 
 def _audit_page(request, role: Role, show_drafts: bool):
     events = (AuditEvent.objects.filter(role=role).select_related("actor", "version")
-              .only("action", "note", "created_at", "role_id", "actor_id", "version_id",
+              .only("action", "note", "created_at", "role_id", "actor_id", "version_id", "version_number",
                     "actor__username", "actor__first_name", "actor__last_name",
                     "version__number", "version__status")
               .order_by("-created_at", "-id"))

@@ -28,9 +28,9 @@ def _doc(target: str = OLD_TARGET, scale: int = 1) -> dict:
 
 @pytest.fixture
 def history(personas):
-    """v1 archived, v2 published (new KPI target), a v3 sent back then discarded, a new v3 in review.
+    """v1 archived, v2 published (new KPI target), a v3 sent back then discarded, a v4 in review.
 
-    (A discarded draft's number is given to the next draft.)"""
+    (A discarded draft's number is never given to another draft.)"""
     import_document(_doc(), by=personas.approver, publish=True, note="First publication")
     import_document(_doc(NEW_TARGET), by=personas.approver, publish=True, note="Raised the KPI 1 target")
     role = Role.objects.get(slug="applied-ai-engineer")
@@ -40,7 +40,7 @@ def history(personas):
         doc = _doc(NEW_TARGET)
         doc["kpis"][1]["target"] = target
         import_document(doc, by=personas.editor, note=f"Drafted {target}")
-        return role.versions.get(number=3)
+        return role.versions.order_by("-number").first()
 
     v3 = submit_for_review(version=draft("Tighter"), by=personas.editor, note="Tighter KPI 2")
     v3 = send_back(version=v3, by=personas.approver, comment="Say per quarter, please")
@@ -73,7 +73,7 @@ def test_readers_see_published_and_archived_versions_only(client, personas, hist
 def test_editors_of_the_family_and_approvers_also_see_drafts_in_review(client, personas, history):
     for user in (personas.editor, personas.approver, personas.admin):
         html = sign_in(client, user).get(_versions_url(history)).content.decode()
-        assert _rows(html) == ["v3", "v2", "v1"], user.username
+        assert _rows(html) == ["v4", "v2", "v1"], user.username
         assert "Status: In review" in html and "KPI 2 per quarter" in html
 
 
@@ -89,22 +89,22 @@ def test_versions_list_who_and_when_created_and_published(client, personas, hist
     row = html[html.index(">v2</a>"):html.index(">v1</a>")]
     assert row.count('<span class="who">Approver</span>') == 2
     assert v2.published_at.strftime("%Y-%m-%dT%H:%M") in row
-    v3 = html[html.index(">v3</a>"):html.index(">v2</a>")]
-    assert '<span class="who">Editor</span>' in v3 and "Status: In review" in v3
+    v4 = html[html.index(">v4</a>"):html.index(">v2</a>")]
+    assert '<span class="who">Editor</span>' in v4 and "Status: In review" in v4
 
 
 def test_audit_trail_tells_who_did_what_with_the_note(client, personas, history):
     html = sign_in(client, personas.approver).get(_versions_url(history)).content.decode()
     trail = html[html.index('id="audit-title"'):]
     text = _text(trail)
-    for line in ("Approver published v2", "Approver published v1", "Editor submitted v3 for review",
-                 "Approver sent back a draft (since discarded)", "Editor discarded draft v3",
-                 "Editor created draft v3"):
+    for line in ("Approver published v2", "Approver published v1", "Editor submitted v4 for review",
+                 "Approver sent back v3 (since discarded)", "Editor discarded draft v3",
+                 "Editor created draft v4", "Editor created draft v3 (since discarded)"):
         assert line in text, line
     assert "Say per quarter, please" in text and "KPI 2 per quarter" in text and "Raised the KPI 1 target" in text
     assert f'href="{reverse("roles:version", kwargs={"slug": history.slug, "number": 2})}">v2</a>' in trail
     # Newest first.
-    assert text.index("submitted v3") < text.index("discarded draft v3") < text.index("sent back a draft")
+    assert text.index("submitted v4") < text.index("discarded draft v3") < text.index("sent back v3")
 
 
 def test_readers_see_only_publications_in_the_audit_trail(client, personas, history):
@@ -149,17 +149,18 @@ def test_archived_version_shows_the_old_target_while_the_role_page_shows_the_new
 
 
 def test_drafts_are_404_for_readers_and_rendered_without_the_page_cache_for_approvers(client, personas, history):
-    url = reverse("roles:version", kwargs={"slug": history.slug, "number": 3})
+    url = reverse("roles:version", kwargs={"slug": history.slug, "number": 4})
     assert sign_in(client, personas.hr).get(url).status_code == 404
-    draft = history.versions.get(number=3)
+    draft = history.versions.get(number=4)
     html = sign_in(client, personas.approver).get(url).content.decode()
-    assert "Draft target per quarter" in html and "v3 (in review)" in html
+    assert "Draft target per quarter" in html and "v4 (in review)" in html
     assert cache.get(body_cache_key(draft.pk)) is None
 
 
 def test_unknown_versions_and_roles_are_404(client, personas, history):
     sign_in(client, personas.admin)
-    assert client.get(reverse("roles:version", kwargs={"slug": history.slug, "number": 4})).status_code == 404
+    assert client.get(reverse("roles:version", kwargs={"slug": history.slug, "number": 3})).status_code == 404
+    assert client.get(reverse("roles:version", kwargs={"slug": history.slug, "number": 5})).status_code == 404
     assert client.get(reverse("roles:version", kwargs={"slug": history.slug, "number": 0})).status_code == 404
     assert client.get(f"/roles/{history.slug}/versions/abc/").status_code == 404
     assert client.get(reverse("roles:versions", kwargs={"slug": "no-such-role"})).status_code == 404

@@ -169,3 +169,14 @@ def test_an_editor_cannot_move_a_role_into_a_family_they_do_not_edit(role, perso
     doc["role"]["family"] = "Finance"
     with pytest.raises(PermissionDenied, match="Finance"):
         save_draft(version=draft, document=doc, by=personas.editor, revision=draft.revision)
+
+
+def test_a_discarded_drafts_number_is_never_reused(role, personas):
+    draft = open_or_start_draft(role=role, by=personas.editor)
+    assert draft.number == 2
+    discard_draft(version=draft, by=personas.editor)
+    again = open_or_start_draft(role=role, by=personas.editor)
+    assert again.number == 3
+    created = AuditEvent.objects.filter(role=role, action="version.created").order_by("id")
+    assert list(created.values_list("version_number", "version")) == [(1, role.published_version.pk), (2, None),
+                                                                       (3, again.pk)]
