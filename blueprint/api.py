@@ -20,6 +20,8 @@ def _is_endpoint(path_: str) -> bool:
 
 urlpatterns = [
     path("", include("roles.api.urls")),
+    path("", include("hiring.api.urls")),
+    path("", include("kpis.api.urls")),
     # Keep last: it answers every path the apps above do not.
     re_path(r"^(?P<rest>.*)$", no_endpoint),
 ]

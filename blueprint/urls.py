@@ -9,5 +9,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
     path("api/v1/", include("blueprint.api")),
+    path("hiring/", include("hiring.urls")),
+    path("kpis/", include("kpis.urls")),
     path("", include("roles.urls")),
 ]

@@ -142,7 +142,11 @@ class Status(models.TextChoices):
 class Rollup(models.Model):
     """Statistics of a metric for one scope and period. Recomputed by Celery; never edited by hand."""
 
-    metric = models.ForeignKey(Metric, on_delete=models.CASCADE, related_name="rollups")
+    # Derived data written a million rows at a time: no database-level FK check (it was ~40 % of a
+    # full rollup's insert time; Django still cascades deletes) and no single-column index (the
+    # unique constraint starts with metric).
+    metric = models.ForeignKey(Metric, on_delete=models.CASCADE, related_name="rollups", db_constraint=False,
+                               db_index=False)
     scope = models.CharField(max_length=10, choices=Scope.choices)
     scope_id = models.BigIntegerField(help_text="Person, team or role id; 0 for the organisation.")
     grain = models.CharField(max_length=10, choices=Grain.choices)
@@ -163,7 +167,9 @@ class Rollup(models.Model):
         ordering = ["metric", "scope", "scope_id", "grain", "period"]
         constraints = [models.UniqueConstraint(fields=["metric", "scope", "scope_id", "grain", "period"],
                                                name="one_rollup_per_scope_and_period")]
-        indexes = [models.Index(fields=["scope", "scope_id", "grain", "period"])]
+        indexes = [models.Index(fields=["scope", "scope_id", "grain", "period"]),
+                   # An incremental run finds the stored rows of the groups it recomputes.
+                   models.Index(fields=["metric", "grain", "period"], name="rollup_metric_grain_period")]
 
 
 class RollupState(models.Model):

@@ -1,9 +1,9 @@
 """Per-request facts about the signed-in user, kept in the session so that pages don't re-query them."""
 import time
 
+from django.conf import settings
+
 GROUPS_KEY = "_portal_groups"
-# A group change reaches a signed-in user's other sessions within this many seconds (at once on sign-in).
-GROUPS_MAX_AGE = 60
 
 
 class SessionGroupsMiddleware:
@@ -18,7 +18,9 @@ class SessionGroupsMiddleware:
         if user is not None and user.is_authenticated:
             cached = request.session.get(GROUPS_KEY)
             now = time.time()
-            if cached and cached.get("user") == user.pk and now - cached.get("at", 0) < GROUPS_MAX_AGE:
+            # A group change reaches a signed-in session within this many seconds (at once on sign-in).
+            max_age = getattr(settings, "PORTAL_GROUPS_MAX_AGE", 60)
+            if cached and cached.get("user") == user.pk and now - cached.get("at", 0) < max_age:
                 user._group_names = set(cached["names"])
             else:
                 names = sorted(user.groups.values_list("name", flat=True))

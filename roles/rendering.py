@@ -254,7 +254,7 @@ _SHELL_MEMO: "OrderedDict[tuple, str]" = OrderedDict()
 _SHELL_MEMO_SIZE = 2048
 
 
-def _shell_key(request, title: str) -> tuple | None:
+def _shell_key(request, title: str, actions: tuple) -> tuple | None:
     """What the per-user layout of a role page depends on, or None when it must be rendered afresh.
 
     The logout form's CSRF token stays valid for as long as the browser's CSRF secret does, so the
@@ -266,16 +266,22 @@ def _shell_key(request, title: str) -> tuple | None:
         return None
     user = request.user
     return (user.pk, user.get_username(), user.get_full_name(), user.email, user.is_staff,
-            permissions.can_import(user), title, secret)
+            permissions.can_import(user), permissions.can_review(user), title, actions, secret,
+            any(permissions.in_group(user, g) for g in (permissions.HIRING_MANAGERS, permissions.INTERVIEWERS)),
+            any(permissions.in_group(user, g) for g in (permissions.HR, permissions.PEOPLE_MANAGERS)))  # KPIs link
 
 
-def role_page_shell(request, title: str) -> str:
-    """The per-user layout around the cached fragment, memoised per user, title and CSRF secret."""
-    key = _shell_key(request, title)
+def role_page_shell(request, title: str, actions: tuple = ()) -> str:
+    """The per-user layout around the cached fragment, memoised per user, title, actions and CSRF secret.
+
+    `actions`: (label, url, style) of the buttons this user gets above the page (edit, versions …).
+    """
+    key = _shell_key(request, title, actions)
     if key is not None and key in _SHELL_MEMO:
         _SHELL_MEMO.move_to_end(key)
         return _SHELL_MEMO[key]
-    shell = render_to_string(SHELL_TEMPLATE, {"title": title, "page": FRAGMENT_SLOT, "nav": "roles"}, request=request)
+    shell = render_to_string(SHELL_TEMPLATE, {"title": title, "page": FRAGMENT_SLOT, "nav": "roles",
+                                              "actions": actions}, request=request)
     if key is not None:
         _SHELL_MEMO[key] = shell
         if len(_SHELL_MEMO) > _SHELL_MEMO_SIZE:

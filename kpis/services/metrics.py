@@ -2,6 +2,7 @@
 import re
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.text import slugify
 
 from kpis.models import Grain, Measurement, Metric
@@ -100,7 +101,8 @@ def map_renamed_kpi(*, old: Metric, new: Metric, by) -> Metric:
     clashes = Measurement.objects.filter(metric=new).values_list("subject_key", "period")
     for subject_key, period in clashes:
         Measurement.objects.filter(metric=old, subject_key=subject_key, period=period).delete()
-    Measurement.objects.filter(metric=new).update(metric=old)
+    # A fresh recorded_at puts the moved values past the rollup watermark, so the next run rolls them up.
+    Measurement.objects.filter(metric=new).update(metric=old, recorded_at=timezone.now())
     fields = ("key", "name", "measures", "target", "frequency", "grain", "rule_kind", "rule_low", "rule_high",
               "rule_unit", "rule_corrected", "active", "synced_version", "position")
     values = {f: getattr(new, f) for f in fields}

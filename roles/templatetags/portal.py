@@ -52,6 +52,12 @@ def can_import(user) -> bool:
 
 
 @register.filter
+def can_review(user) -> bool:
+    """For the top bar's "Review" link (approvers and admins)."""
+    return bool(getattr(user, "is_authenticated", False)) and permissions.can_review(user)
+
+
+@register.filter
 def display_name(user) -> str:
     if not user:
         return "the importer"

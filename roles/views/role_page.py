@@ -7,16 +7,17 @@ from django.urls import reverse
 from roles import permissions
 from roles.models import Role
 from roles.rendering import cached_role_page, page_with_fragment, role_page_shell
+from roles.views.editor import role_page_actions
 
 
 @login_required
 def role_detail(request, slug: str):
     permissions.require(permissions.can_read(request.user), "Role pages are for members of the portal's groups.")
     # Only the pointer: on a cache hit nothing else of the role or its version is read.
-    pointer = Role.objects.filter(slug=slug).values_list("pk", "published_version_id").first()
+    pointer = Role.objects.filter(slug=slug).values_list("pk", "published_version_id", "family").first()
     if pointer is None:
         raise Http404(f"No role {slug!r}")
-    role_id, version_id = pointer
+    role_id, version_id, family = pointer
     if version_id is None:
         role = Role.objects.get(pk=role_id)
         return render(request, "404.html", {
@@ -26,4 +27,5 @@ def role_detail(request, slug: str):
             "crumbs": [("Roles", reverse("roles:catalog")), (role.title, "")],
         }, status=404)
     title, fragment = cached_role_page(version_id)
-    return HttpResponse(page_with_fragment(role_page_shell(request, title), fragment))
+    actions = role_page_actions(request.user, slug, family)  # per user: outside the cached fragment
+    return HttpResponse(page_with_fragment(role_page_shell(request, title, actions), fragment))

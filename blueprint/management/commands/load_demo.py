@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils.text import slugify
 
 from hiring import demo as hiring_demo
+from kpis import demo as kpis_demo
 from kpis.models import Team
 from roles.management.commands.import_blueprints import expand
 from roles.services.importing import ImportFailure, import_file
@@ -37,6 +38,8 @@ class Command(BaseCommand):
             self.stdout.write(f"blueprint {result.slug}: {result.action} (v{result.version_number})")
         with transaction.atomic():
             self.stdout.write(f"hiring: {hiring_demo.load(users)}")
+        with transaction.atomic():
+            self.stdout.write(f"kpis: {kpis_demo.load(users)}")
         self.stdout.write(self.style.SUCCESS(
             f"Demo data ready: {len(users)} users (password '{DEMO_PASSWORD}'), {len(data['teams'])} teams."))
 

@@ -1,0 +1,263 @@
+"""Rollups computed set-based in PostgreSQL: a few INSERT … SELECT statements per run.
+
+1. `rollup_groups` (incremental runs only): the (metric, grain, period) groups touched by
+   measurements recorded since the watermark, plus the period after each (its trend reads them).
+2. `rollup_new`: every statistic of those groups (or of all groups in a full run) for the four
+   scopes at once — GROUP BY GROUPING SETS, percentile_cont, and `max(array[…])[4]` for the latest
+   value (the array orders by period, recorded_at, id: an argmax without a sort per group).
+3. An upsert into kpis_rollup that writes only rows whose numbers changed (computed_at tells when
+   a row last changed), with status from the rule and the trend from the previous period.
+4. A delete of rollups in the recomputed groups (all groups in a full run) that have no data left.
+
+The target rule is mirrored in SQL CASE expressions (`on_target_sql`, `status_sql`), kept
+portable so the tests can check them against kpis.targets.TargetRule on any backend.
+"""
+import logging
+import time
+
+from django.conf import settings
+from django.db import connection
+
+from kpis.targets import AT_RISK_MARGIN
+
+from .stats import FLOAT_STATS, SAME_WITHIN, STATS_FIELDS as STATS
+
+log = logging.getLogger(__name__)
+
+GRAIN_RANK = "CASE k.grain WHEN 'week' THEN 1 WHEN 'month' THEN 2 ELSE 3 END"
+GRAIN_NAME = "(CASE {g} WHEN 1 THEN 'week' WHEN 2 THEN 'month' ELSE 'quarter' END)"
+STEP = "(CASE {g} WHEN 1 THEN interval '7 days' WHEN 2 THEN interval '1 month' ELSE interval '3 months' END)"
+STEP_BY_NAME = "(CASE n.grain WHEN 'week' THEN interval '7 days' WHEN 'month' THEN interval '1 month' ELSE interval '3 months' END)"
+
+
+# ---------- the target rule in SQL (mirrors kpis.targets.TargetRule and stats.usable_rule) ----------
+
+def _real(number) -> str:
+    return f"CAST({number!r} AS DOUBLE PRECISION)"
+
+
+def rule_missing_bound_sql(k: str = "k") -> str:
+    """True when the rule is qualitative or lacks a bound it needs (then it counts as qualitative)."""
+    kind, low, high = f"{k}.rule_kind", f"{k}.rule_low", f"{k}.rule_high"
+    return (f"({kind} = 'qualitative' OR ({kind} IN ('at_least', 'equals') AND {low} IS NULL)"
+            f" OR ({kind} = 'at_most' AND {high} IS NULL)"
+            f" OR ({kind} NOT IN ('at_least', 'equals', 'at_most') AND ({low} IS NULL OR {high} IS NULL)))")
+
+
+def on_target_sql(v: str, k: str = "k") -> str:
+    """TargetRule.on_target(v) for a rule that is not qualitative."""
+    kind, low, high = f"{k}.rule_kind", f"{k}.rule_low", f"{k}.rule_high"
+    return (f"(CASE {kind} WHEN 'at_least' THEN {v} >= {low} WHEN 'at_most' THEN {v} <= {high}"
+            f" WHEN 'equals' THEN {v} = {low}"
+            f" WHEN 'relative' THEN (CASE WHEN {low} < 0 THEN {v} <= {high} ELSE {v} >= {low} END)"
+            f" ELSE ({low} <= {v} AND {v} <= {high}) END)")
+
+
+def hit_sql(v: str, k: str = "k") -> str:
+    """1.0 when the value is on target, 0.0 when not, NULL for a qualitative rule: avg() of it is the share."""
+    return f"(CASE WHEN {rule_missing_bound_sql(k)} THEN NULL WHEN {on_target_sql(v, k)} THEN {_real(1.0)} ELSE {_real(0.0)} END)"
+
+
+def _distance_sql(v: str, k: str) -> str:
+    kind, low, high = f"{k}.rule_kind", f"{k}.rule_low", f"{k}.rule_high"
+    below = f"(CASE WHEN {low} IS NOT NULL AND {v} < {low} AND {kind} <> 'at_most' THEN {low} - {v} END)"
+    above = f"(CASE WHEN {high} IS NOT NULL AND {v} > {high} AND {kind} <> 'at_least' THEN {v} - {high} END)"
+    # max(candidates, default=0.0); a relative rule with a non-negative low only looks below it.
+    return (f"(CASE WHEN {kind} = 'relative' AND {low} >= 0 THEN (CASE WHEN {v} < {low} THEN {low} - {v} ELSE {_real(0.0)} END)"
+            f" WHEN {below} IS NULL THEN COALESCE({above}, {_real(0.0)})"
+            f" WHEN {above} IS NULL OR {below} >= {above} THEN {below} ELSE {above} END)")
+
+
+def _margin_sql(k: str) -> str:
+    kind, low, high = f"{k}.rule_kind", f"{k}.rule_low", f"{k}.rule_high"
+    m = _real(AT_RISK_MARGIN)
+    width = f"(abs(COALESCE({high}, {_real(0.0)}) - COALESCE({low}, {_real(0.0)})) * {m})"
+    # Python's `high or low or 1` and `reference or 1`: a zero bound counts as missing.
+    scale = f"(abs(COALESCE(NULLIF({high}, 0), NULLIF({low}, 0), {_real(1.0)})) * {m})"
+    reference = f"(CASE WHEN {kind} IN ('at_least', 'equals') THEN {low} ELSE {high} END)"
+    return (f"(CASE WHEN {kind} IN ('between', 'relative') THEN (CASE WHEN {width} >= {scale} THEN {width} ELSE {scale} END)"
+            f" ELSE abs(COALESCE(NULLIF({reference}, 0), {_real(1.0)})) * {m} END)")
+
+
+def status_sql(v: str, k: str = "k") -> str:
+    """TargetRule.status(v): qualitative, no_data, on_track, at_risk (within the margin) or off_track."""
+    return (f"(CASE WHEN {rule_missing_bound_sql(k)} THEN 'qualitative' WHEN {v} IS NULL THEN 'no_data'"
+            f" WHEN {on_target_sql(v, k)} THEN 'on_track'"
+            f" WHEN {_distance_sql(v, k)} <= {_margin_sql(k)} THEN 'at_risk' ELSE 'off_track' END)")
+
+
+# ---------- the statements ----------
+
+def _grain_periods(period: str) -> str:
+    return (f"(VALUES (1::smallint, date_trunc('week', {period}::timestamp)::date),"
+            f" (2::smallint, date_trunc('month', {period}::timestamp)::date),"
+            f" (3::smallint, date_trunc('quarter', {period}::timestamp)::date))")
+
+
+TOUCHED_GROUPS = f"""
+CREATE TEMP TABLE rollup_groups ON COMMIT DROP AS
+WITH touched AS (
+    SELECT DISTINCT m.metric_id, g.grain, g.period
+    FROM kpis_measurement m
+    JOIN kpis_metric k ON k.id = m.metric_id
+    CROSS JOIN LATERAL {_grain_periods('m.period')} AS g(grain, period)
+    WHERE m.recorded_at > %(since)s AND g.grain >= {GRAIN_RANK}
+), with_next AS (
+    SELECT metric_id, grain, period FROM touched
+    UNION
+    SELECT metric_id, grain, (period + {STEP.format(g='grain')})::date FROM touched
+)
+SELECT metric_id, grain, {GRAIN_NAME.format(g='grain')}::varchar AS grain_name, period,
+       (period + {STEP.format(g='grain')})::date AS period_end
+FROM with_next
+"""
+
+# Every measurement once per grain it rolls up into, with what the statistics need. `recency`
+# orders by (period, recorded_at, id) and carries the value: max(recency)[4] is the latest value.
+_COLUMNS = f"""m.metric_id, m.person_id, m.team_id, m.person_id IS NULL AS team_subject, m.value,
+       {hit_sql('m.value')} AS hit,
+       ARRAY[(m.period - DATE '2000-01-01')::float8, date_part('epoch', m.recorded_at), m.id::float8, m.value]
+           AS recency"""
+
+BASE_ALL = f"""
+    SELECT g.grain, g.period AS gperiod, {_COLUMNS}
+    FROM kpis_measurement m
+    JOIN kpis_metric k ON k.id = m.metric_id
+    CROSS JOIN LATERAL {_grain_periods('m.period')} AS g(grain, period)
+    WHERE g.grain >= {GRAIN_RANK}"""
+
+# A measurement falls in the group of grain G and period P when P <= its period < the next P.
+BASE_TOUCHED = f"""
+    SELECT t.grain, t.period AS gperiod, {_COLUMNS}
+    FROM rollup_groups t
+    JOIN kpis_measurement m ON m.metric_id = t.metric_id AND m.period >= t.period AND m.period < t.period_end
+    JOIN kpis_metric k ON k.id = m.metric_id"""
+
+# Scopes as codes (1 person, 2 team, 3 role, 4 organisation) while grouping: integer keys sort
+# much faster than text. The first three grouping sets are prefixes of one another, so PostgreSQL
+# computes person, role (the person subjects of the metric, whose role is the metric's) and
+# organisation from ONE sort; the team set needs the second. The trend comes from lag() over the
+# groups of the same scope: the previous row counts only if it is the previous calendar period.
+COMPUTE = f"""
+CREATE TEMP TABLE rollup_new ON COMMIT DROP AS
+WITH grouped AS (
+    SELECT b.metric_id, b.grain, b.gperiod AS period,
+           (CASE WHEN GROUPING(b.person_id) = 0 THEN 1 WHEN GROUPING(b.team_subject) = 0 THEN 3
+                 WHEN GROUPING(b.team_id) = 0 THEN 2 ELSE 4 END)::smallint AS scope,
+           COALESCE(b.person_id, b.team_id, 0) AS scope_id,
+           count(*)::int AS count, avg(b.value) AS mean, min(b.value) AS min, max(b.value) AS max,
+           percentile_cont(ARRAY[0.5, 0.95]::float8[]) WITHIN GROUP (ORDER BY b.value) AS pct,
+           (max(b.recency))[4] AS latest, avg(b.hit) AS on_target_share
+    FROM ({{base}}) b
+    GROUP BY GROUPING SETS ((b.metric_id, b.grain, b.gperiod, b.team_subject, b.person_id),
+                            (b.metric_id, b.grain, b.gperiod, b.team_subject),
+                            (b.metric_id, b.grain, b.gperiod),
+                            (b.metric_id, b.grain, b.gperiod, b.team_id))
+    -- Team subjects are no person and no role; people without a team are in no team.
+    HAVING (GROUPING(b.team_subject) = 1 OR NOT b.team_subject)
+       AND (GROUPING(b.team_id) = 1 OR b.team_id IS NOT NULL)
+)
+SELECT n.metric_id,
+       (CASE n.scope WHEN 1 THEN 'person' WHEN 2 THEN 'team' WHEN 3 THEN 'role' ELSE 'org' END)::varchar AS scope,
+       CASE WHEN n.scope = 3 THEN k.role_id ELSE n.scope_id END AS scope_id,
+       {GRAIN_NAME.format(g='n.grain')}::varchar AS grain, n.period, n.count, n.mean, n.min, n.max,
+       n.pct[1] AS median, n.pct[2] AS p95, n.latest, n.on_target_share, {status_sql('n.mean')}::varchar AS status,
+       CASE WHEN lag(n.period) OVER w = (n.period - {STEP.format(g='n.grain')})::date
+            THEN n.mean - lag(n.mean) OVER w END AS trend
+FROM grouped n JOIN kpis_metric k ON k.id = n.metric_id
+WINDOW w AS (PARTITION BY n.metric_id, n.scope, n.scope_id, n.grain ORDER BY n.period)
+"""
+
+# Incremental runs: a group whose previous period was not recomputed takes that period's stored mean.
+TREND_FROM_STORED = f"""
+UPDATE rollup_new n SET trend = n.mean - r.mean
+FROM kpis_rollup r
+WHERE n.trend IS NULL AND r.metric_id = n.metric_id AND r.scope = n.scope AND r.scope_id = n.scope_id
+  AND r.grain = n.grain AND r.period = (n.period - {STEP_BY_NAME})::date
+  AND NOT EXISTS (SELECT 1 FROM rollup_groups g WHERE g.metric_id = n.metric_id AND g.grain_name = n.grain
+                  AND g.period = r.period)"""
+
+def _differs(a: str, b: str) -> str:
+    """Not the same number within stats.SAME_WITHIN (avg() sums in scan order, and two plans can scan
+    in different orders: the last bits of a mean are noise, not a change worth a write)."""
+    return (f"(({a} IS NULL) <> ({b} IS NULL) OR abs({a} - {b}) > {_real(SAME_WITHIN)}"
+            f" * GREATEST(abs({a}), abs({b}), {_real(1.0)}))")
+
+
+_KEY = ("{a}.metric_id = {b}.metric_id AND {a}.scope = {b}.scope AND {a}.scope_id = {b}.scope_id"
+        " AND {a}.grain = {b}.grain AND {a}.period = {b}.period")
+STORED_ALL = "SELECT * FROM kpis_rollup"
+STORED_TOUCHED = """SELECT r.* FROM kpis_rollup r JOIN rollup_groups g
+    ON r.metric_id = g.metric_id AND r.grain = g.grain_name AND r.period = g.period"""
+
+# The fresh rows FULL JOINed to the stored rows of the same groups: what must be inserted (no
+# stored id), updated (numbers differ) or deleted (no fresh row). Unchanged rows are left alone.
+DIFF = f"""
+CREATE TEMP TABLE rollup_diff ON COMMIT DROP AS
+SELECT s.id AS stored_id, n.*
+FROM rollup_new n
+FULL JOIN ({{stored}}) s ON {_KEY.format(a='s', b='n')}
+WHERE s.id IS NULL OR n.metric_id IS NULL OR s.count <> n.count OR s.status <> n.status
+   OR {" OR ".join(_differs(f"s.{c}", f"n.{c}") for c in FLOAT_STATS)}
+"""
+
+UPDATE = f"""
+UPDATE kpis_rollup r SET {", ".join(f"{c} = d.{c}" for c in STATS)}, computed_at = %(now)s
+FROM rollup_diff d WHERE r.id = d.stored_id AND d.metric_id IS NOT NULL"""
+_COLUMNS_OUT = f"metric_id, scope, scope_id, grain, period, {', '.join(STATS)}"
+INSERT = f"""
+INSERT INTO kpis_rollup ({_COLUMNS_OUT}, computed_at)
+SELECT {_COLUMNS_OUT}, %(now)s FROM {{source}}"""
+DELETE = """DELETE FROM kpis_rollup WHERE id IN (SELECT stored_id FROM rollup_diff WHERE metric_id IS NULL)"""
+
+
+def _run(cursor, step: str, sql: str, params=None) -> int:
+    """Execute one step; its duration goes to the debug log (bench_rollups prints it)."""
+    clock = time.perf_counter()
+    cursor.execute(sql, params)
+    log.debug("%s: %.3f s (%s rows)", step, time.perf_counter() - clock, cursor.rowcount)
+    return cursor.rowcount
+
+
+def recompute(*, full: bool, since, now) -> tuple[int, int, int, int]:
+    """Recompute the groups touched since `since` (every group when `full`) inside the caller's
+    transaction. Returns (groups, rows computed, rows written, rows deleted)."""
+    with connection.cursor() as cursor:
+        # Dropped here too: inside an outer transaction (tests, a caller's atomic block) ON COMMIT
+        # has not come yet when the next run starts.
+        cursor.execute("DROP TABLE IF EXISTS rollup_groups, rollup_new, rollup_diff")
+        # A batch job: sorts in memory rather than on disk; JIT compiling costs more than it saves here.
+        cursor.execute("SELECT set_config('work_mem', %s, true), set_config('jit', 'off', true)",
+                       [getattr(settings, "KPI_ROLLUP_WORK_MEM", "256MB")])
+        if full:
+            computed = _run(cursor, "compute", COMPUTE.format(base=BASE_ALL))
+            cursor.execute("SELECT count(*) FROM (SELECT DISTINCT metric_id, grain, period FROM rollup_new) g")
+        else:
+            _run(cursor, "touched groups", TOUCHED_GROUPS, {"since": since})
+            cursor.execute("ANALYZE rollup_groups")
+            computed = _run(cursor, "compute", COMPUTE.format(base=BASE_TOUCHED))
+            _run(cursor, "trend from stored", TREND_FROM_STORED)
+            cursor.execute("SELECT count(*) FROM rollup_groups")
+        groups = cursor.fetchone()[0]
+        stored = STORED_ALL if full else STORED_TOUCHED
+        cursor.execute(f"SELECT EXISTS ({stored})")
+        if cursor.fetchone()[0]:
+            _run(cursor, "analyze", "ANALYZE rollup_new")
+            _run(cursor, "diff", DIFF.format(stored=stored))
+            written = write_changes(cursor, now=now)
+            deleted = delete_stale(cursor)
+        else:  # nothing stored yet (a first run, new metrics): every fresh row is new
+            written, deleted = _run(cursor, "insert", INSERT.format(source="rollup_new"), {"now": now}), 0
+        cursor.execute("DROP TABLE IF EXISTS rollup_groups, rollup_new, rollup_diff")
+    return groups, computed, written, deleted
+
+
+def write_changes(cursor, *, now) -> int:
+    """Update the stored rows whose numbers changed and insert the new ones."""
+    updated = _run(cursor, "update", UPDATE, {"now": now})
+    return updated + _run(cursor, "insert", INSERT.format(source="rollup_diff WHERE stored_id IS NULL"), {"now": now})
+
+
+def delete_stale(cursor) -> int:
+    """Delete the rollups of recomputed groups whose scope has no measurements any more."""
+    return _run(cursor, "delete", DELETE)

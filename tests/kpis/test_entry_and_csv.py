@@ -1,0 +1,238 @@
+"""Recording measurements by the form and by CSV upload: preview first, row-level errors in words, all or
+nothing on confirm, and the incremental rollup queued once the write commits."""
+from datetime import timedelta
+from unittest import mock
+
+import pytest
+from django.utils import timezone
+
+from kpis.models import Measurement, Source
+from kpis.selectors import start_of
+from kpis.services.csv_import import MAX_BYTES, read_csv
+
+from ..personas import sign_in
+from .test_kpi_permissions import make_world, people_manager
+
+pytestmark = pytest.mark.django_db
+TODAY = timezone.localdate()
+MONDAY = start_of(TODAY, "week")
+
+
+@pytest.fixture(autouse=True)
+def _uploads_in_tmp(settings, tmp_path):
+    """Uploads wait between preview and confirm under VAR_DIR; keep the tests' files out of var/."""
+    settings.VAR_DIR = tmp_path
+
+
+@pytest.fixture
+def world(personas):
+    return make_world(personas.manager)
+
+
+@pytest.fixture
+def manager(client, personas, world):
+    sign_in(client, personas.manager)
+    return personas.manager
+
+
+def _csv(*lines: str) -> bytes:
+    return ("\n".join(lines) + "\n").encode()
+
+
+def _good(world, n: int = 3) -> bytes:
+    metric = world.metrics[0]
+    lines = ["metric,email,team,date,value,note"]
+    for i in range(n):
+        lines.append(f"{metric.name},{world.people[i].email},,{TODAY:%Y-%m-%d},{70 + i},week {i}")
+    return _csv(*lines)
+
+
+def _upload(client, world, data: bytes, name: str = "kpis.csv"):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return client.post("/kpis/upload/", {"action": "preview", "role": world.role.pk,
+                                         "file": SimpleUploadedFile(name, data, content_type="text/csv")})
+
+
+def _token(response) -> str:
+    html = response.content.decode()
+    start = html.index('name="token" value="') + len('name="token" value="')
+    return html[start:html.index('"', start)]
+
+
+# ---------- the form ----------
+
+def test_the_form_records_one_value_and_queues_the_rollup(client, manager, world, django_capture_on_commit_callbacks):
+    metric, person = world.metrics[0], world.people[0]
+    with mock.patch("kpis.services.csv_import.queue_incremental_rollup") as queued:
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post("/kpis/record/", {"metric": metric.pk, "person": person.pk,
+                                                     "date": TODAY.isoformat(), "value": "82.5", "note": "ok"})
+    assert response.status_code == 302
+    m = Measurement.objects.get()
+    assert (m.metric, m.person, m.period, m.value, m.source) == (metric, person, MONDAY, 82.5, Source.FORM)
+    assert queued.called
+    # The same KPI, person and period again replaces the value instead of adding a second one.
+    client.post("/kpis/record/", {"metric": metric.pk, "person": person.pk, "date": MONDAY.isoformat(),
+                                  "value": "90"})
+    assert Measurement.objects.get().value == 90
+
+
+def test_the_form_explains_what_is_wrong(client, manager, world):
+    metric = world.metrics[0]
+    response = client.post("/kpis/record/", {"metric": metric.pk, "date": (TODAY + timedelta(days=3)).isoformat(),
+                                             "value": "abc"})
+    html = response.content.decode()
+    assert "Choose the person (or the team)" in html and "Enter a number." in html
+    response = client.post("/kpis/record/", {"metric": metric.pk, "team": world.team.pk,
+                                             "date": (TODAY + timedelta(days=3)).isoformat(), "value": "1"})
+    assert "is in the future" in response.content.decode()
+    assert not Measurement.objects.exists()
+
+
+# ---------- CSV: the happy path ----------
+
+def test_a_csv_is_previewed_then_recorded_all_at_once(client, manager, world, django_capture_on_commit_callbacks):
+    response = _upload(client, world, _good(world))
+    html = response.content.decode()
+    assert response.status_code == 200 and "Check before recording" in html
+    assert "Record 3 measurements" in html and "✓ OK" in html
+    assert not Measurement.objects.exists()                     # the preview writes nothing
+    with mock.patch("kpis.services.csv_import.queue_incremental_rollup") as queued:
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post("/kpis/upload/", {"action": "confirm", "token": _token(response)})
+    assert response.status_code == 302
+    assert Measurement.objects.filter(source=Source.CSV).count() == 3
+    assert queued.called
+    # The token is spent: confirming again writes nothing more.
+    response = client.post("/kpis/upload/", {"action": "confirm", "token": _token(_upload(client, world,
+                                                                                          _good(world)))})
+    assert Measurement.objects.count() == 3
+
+
+def test_a_preview_counts_new_values_and_values_it_would_replace(client, manager, world):
+    client.post("/kpis/upload/", {"action": "confirm", "token": _token(_upload(client, world, _good(world, 2)))})
+    html = _upload(client, world, _good(world, 3)).content.decode()
+    assert '<span class="kpi-count__n">1</span> new' in html
+    assert '<span class="kpi-count__n">2</span> replace a recorded value' in html
+
+
+def test_keys_loose_names_team_rows_semicolons_percent_signs_and_a_bom_are_understood(client, manager, world):
+    metric = world.metrics[1]
+    data = "\ufeffMetric;Team;Date;Value\n{};Applied AI;{:%Y-%m-%d};82,5%\n".format(metric.key, TODAY)
+    parsed = read_csv(data.replace("82,5%", "82.5%").encode(), by=manager, role=world.role)
+    assert parsed.ok, parsed.file_errors + [e.message for e in parsed.errors]
+    row = parsed.rows[0]
+    assert (row.metric, row.team, row.value, row.period) == (metric, world.team, 82.5, MONDAY)
+    # A name typed with other spacing, case or punctuation still finds its KPI ("KPI 2").
+    loose = read_csv(_csv("metric,team,date,value", f"kpi (2),applied-ai,{TODAY:%Y-%m-%d},1"), by=manager,
+                     role=world.role)
+    assert loose.ok and loose.rows[0].metric == metric
+
+
+def test_another_session_cannot_confirm_an_upload(client, manager, world, personas):
+    token = _token(_upload(client, world, _good(world)))
+    from django.test import Client
+
+    other = sign_in(Client(), personas.admin)
+    response = other.post("/kpis/upload/", {"action": "confirm", "token": token})
+    assert response.status_code == 302 and not Measurement.objects.exists()
+
+
+# ---------- CSV: every bad input, nothing written ----------
+
+def _lines(world, *rows: str) -> bytes:
+    return _csv("metric,email,team,date,value,note", *rows)
+
+
+BAD_ROWS = {
+    "non-number": ("{metric},{email},,{today},eighty,", "value", "“eighty” is not a number"),
+    "unknown metric": ("Happiness index,{email},,{today},1,", "metric", "is not a KPI of Metric Engineer"),
+    "unknown person": ("{metric},nobody@example.com,,{today},1,", "email", "no person with the e-mail"),
+    "unknown team": ("{metric},,no-such-team,{today},1,", "team", "no team “no-such-team”"),
+    "bad date": ("{metric},{email},,09/03/2026,1,", "date", "is not a date (use YYYY-MM-DD)"),
+    "future date": ("{metric},{email},,{future},1,", "date", "is in the future"),
+    "date too old": ("{metric},{email},,2001-01-01,1,", "date", "more than 5 years ago"),
+    "both subjects": ("{metric},{email},applied-ai,{today},1,", "email", "not both"),
+    "no subject": ("{metric},,,{today},1,", "email", "needs a person's e-mail or a team"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD_ROWS))
+def test_a_bad_row_is_shown_on_its_line_and_nothing_is_written(client, manager, world, case):
+    template, field, message = BAD_ROWS[case]
+    good = f"{world.metrics[0].name},{world.people[1].email},,{TODAY:%Y-%m-%d},75,"
+    bad = template.format(metric=world.metrics[0].name, email=world.people[0].email, today=f"{TODAY:%Y-%m-%d}",
+                          future=f"{TODAY + timedelta(days=8):%Y-%m-%d}")
+    response = _upload(client, world, _lines(world, good, bad))
+    html = response.content.decode()
+    assert message in html.replace("&#x27;", "'").replace("&quot;", '"'), html[html.find("kpi-row-errors"):][:600]
+    assert f'<span class="failure__where">{field}</span>' in html
+    assert '<td class="num" data-label="Line">3</td>' in html              # the header is line 1
+    assert "Record 2 measurements" not in html and "nothing can be recorded yet" in html
+    # Even a forged confirm writes nothing: the file is checked again.
+    client.post("/kpis/upload/", {"action": "confirm", "token": _token(response)})
+    assert not Measurement.objects.exists()
+
+
+def test_a_duplicate_row_points_at_the_first_one(client, manager, world):
+    metric, email = world.metrics[0].name, world.people[0].email
+    monday, friday = MONDAY, min(MONDAY + timedelta(days=4), TODAY)
+    response = _upload(client, world, _lines(world, f"{metric},{email},,{monday:%Y-%m-%d},70,",
+                                             f"{metric},{email},,{friday:%Y-%m-%d},71,"))
+    html = response.content.decode()
+    assert "duplicates line 2: the same metric and person in the same week" in html
+    client.post("/kpis/upload/", {"action": "confirm", "token": _token(response)})
+    assert not Measurement.objects.exists()
+
+
+def test_a_person_of_another_team_is_unknown_to_this_manager(client, world):
+    rival = people_manager("rival")
+    make_world(rival, team="Search", role=world.role, people=1)
+    sign_in(client, rival)
+    html = _upload(client, world, _lines(world, f"{world.metrics[0].name},{world.people[0].email},,"
+                                                f"{TODAY:%Y-%m-%d},70,")).content.decode()
+    assert "no person with the e-mail" in html
+    html = _upload(client, world, _lines(world, f"{world.metrics[0].name},,applied-ai,{TODAY:%Y-%m-%d},70,")
+                   ).content.decode()
+    assert "you do not manage Applied AI" in html
+    assert not Measurement.objects.exists()
+
+
+FILE_PROBLEMS = {
+    "missing header": (lambda w: _csv(f"{w.metrics[0].name},{w.people[0].email},,{TODAY:%Y-%m-%d},70,"),
+                       "The first line is not a header"),
+    "missing column": (lambda w: _csv("metric,email,date", f"{w.metrics[0].name},{w.people[0].email},"
+                                                           f"{TODAY:%Y-%m-%d}"),
+                       "The header misses the column value"),
+    "empty file": (lambda w: b"", "The file is empty"),
+    "header only": (lambda w: _csv("metric,email,team,date,value,note"), "a header but no rows"),
+    "binary file": (lambda w: b"PK\x03\x04\x14\x00\x06\x00\x08\x00\x00\x00!\x00" + bytes(range(256)) * 8,
+                    "This is not a text CSV file"),
+    "too large": (lambda w: b"metric,email,team,date,value,note\n" + b"x" * (MAX_BYTES + 10), "the limit is 5 MB"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(FILE_PROBLEMS))
+def test_a_bad_file_is_refused_in_words_and_nothing_is_written(client, manager, world, case):
+    build, message = FILE_PROBLEMS[case]
+    response = _upload(client, world, build(world))
+    html = response.content.decode()
+    assert message in html.replace("&#x27;", "'")
+    if "token" in html and 'name="token"' in html:
+        client.post("/kpis/upload/", {"action": "confirm", "token": _token(response)})
+    assert not Measurement.objects.exists()
+
+
+def test_the_upload_page_documents_the_columns(client, manager, world):
+    html = client.get("/kpis/upload/").content.decode()
+    for column in ("<code>metric</code>", "<code>email</code>", "<code>team</code>", "<code>date</code>",
+                   "<code>value</code>", "<code>note</code>"):
+        assert column in html
+    assert "metric,email,team,date,value,note" in html
+
+
+def test_hr_may_read_but_not_record(client, personas, world):
+    sign_in(client, personas.hr)
+    assert client.get("/kpis/record/").status_code == 403
+    assert client.get("/kpis/upload/").status_code == 403
