@@ -27,6 +27,8 @@ def test_load_demo_creates_users_teams_and_the_published_seed_and_is_idempotent(
         assert user is not None, username
         assert set(user.groups.values_list("name", flat=True)) == groups
     assert User.objects.get(username="admin").is_superuser
+    editor = User.objects.get(username="editor")
+    assert list(editor.family_assignments.values_list("family", flat=True)) == ["Applied AI Engineering"]
     assert Team.objects.count() == 3 and Team.objects.get(name="Applied AI").manager.username == "manager"
     role = Role.objects.get(slug="junior-applied-ai-engineer")
     assert role.published_version.number == 1

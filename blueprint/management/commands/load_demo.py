@@ -15,6 +15,7 @@ from hiring import demo as hiring_demo
 from kpis import demo as kpis_demo
 from kpis.models import Team
 from roles.management.commands.import_blueprints import expand
+from roles.models import FamilyAssignment
 from roles.services.importing import ImportFailure, import_file
 
 FIXTURES = Path(settings.BASE_DIR) / "fixtures"
@@ -29,6 +30,8 @@ class Command(BaseCommand):
         with transaction.atomic():
             users = self._users(data["users"])
             self._teams(data["teams"], users)
+            for row in data.get("family_assignments", []):
+                FamilyAssignment.objects.get_or_create(user=users[row["user"]], family=row["family"])
         admin = users.get("admin")
         for path in expand([str(FIXTURES / "blueprints")]):
             try:
