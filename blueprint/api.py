@@ -23,5 +23,5 @@ urlpatterns = [
     path("", include("hiring.api.urls")),
     path("", include("kpis.api.urls")),
     # Keep last: it answers every path the apps above do not.
-    re_path(r"^(?P<rest>.*)$", no_endpoint),
+    re_path(r"^(?P<rest>[\s\S]*)$", no_endpoint),
 ]

@@ -16,9 +16,18 @@ VAR_DIR = Path(env_str("BLUEPRINT_VAR_DIR", str(BASE_DIR / "var")))
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 DEBUG = env_bool("DEBUG", False)
+# BLUEPRINT_HTTPS=1 is production behind TLS (docker-compose turns it on): secure cookies, HSTS, the
+# HTTPS redirect, and a real SECRET_KEY required. Off by default so `make run` and the tests run on http.
+BLUEPRINT_HTTPS = env_bool("BLUEPRINT_HTTPS", False)
 # Production must set SECRET_KEY. The fallback is for the demo and the tests only; its
 # "django-insecure-" prefix makes `manage.py check --deploy` flag it.
 SECRET_KEY = env_str("SECRET_KEY") or "django-insecure-demo-key-set-SECRET_KEY-in-production"
+if BLUEPRINT_HTTPS and (SECRET_KEY.startswith("django-insecure-") or len(SECRET_KEY) < 50
+                        or len(set(SECRET_KEY)) < 5):
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured("BLUEPRINT_HTTPS is on: set SECRET_KEY in the environment to a random value of 50+ "
+                               "characters (python3 -c \"import secrets; print(secrets.token_urlsafe(50))\").")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 
@@ -32,6 +41,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "rest_framework",
     "rest_framework.authtoken",
+    "drf_spectacular",
     "django_celery_beat",
     "roles",
     "kpis",
@@ -40,6 +50,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "blueprint.logging.RequestIdMiddleware",  # first: every log line of a request carries its id
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -49,6 +60,7 @@ MIDDLEWARE = [
     "roles.middleware.SessionGroupsMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "blueprint.security.ContentSecurityPolicyMiddleware",
 ]
 
 ROOT_URLCONF = "blueprint.urls"
@@ -106,6 +118,32 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "roles:catalog"
 LOGOUT_REDIRECT_URL = "login"
+# Sign-in throttling (blueprint/login_throttle.py): only failed attempts count.
+LOGIN_THROTTLE_USER_LIMIT = env_int("LOGIN_THROTTLE_USER_LIMIT", 5)
+LOGIN_THROTTLE_IP_LIMIT = env_int("LOGIN_THROTTLE_IP_LIMIT", 20)
+LOGIN_THROTTLE_WINDOW = env_int("LOGIN_THROTTLE_WINDOW", 15 * 60)
+LOGIN_THROTTLE_LOCKOUT = env_int("LOGIN_THROTTLE_LOCKOUT", 15 * 60)
+
+# ---------- Transport and browser security ----------
+# Always on: no MIME sniffing, a strict referrer policy, no framing (X-Frame-Options and the CSP's
+# frame-ancestors, blueprint/security.py), session cookie out of reach of scripts.
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_HTTPONLY = True
+# Behind a reverse proxy that terminates TLS and sets X-Forwarded-Proto / X-Forwarded-For (and strips
+# any the client sent), BLUEPRINT_BEHIND_PROXY=1 trusts them.
+BLUEPRINT_BEHIND_PROXY = env_bool("BLUEPRINT_BEHIND_PROXY", False)
+if BLUEPRINT_BEHIND_PROXY:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+if BLUEPRINT_HTTPS:
+    SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 365 * 24 * 3600)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+    SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = env_str("TIME_ZONE", "UTC")
@@ -177,13 +215,38 @@ REST_FRAMEWORK = {
         "user": env_str("API_THROTTLE_USER", "1200/minute"),
     },
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
+    "DEFAULT_SCHEMA_CLASS": "blueprint.schema.PortalAutoSchema",
 }
 
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Blueprint portal API",
+    "DESCRIPTION": "Role blueprints (format v1), their versions and review; hiring scorecards; KPI data. "
+                   "Authenticate with `Authorization: Token <key>` (or the session cookie). Every error "
+                   "answers {\"detail\": \"…\"}.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums",
+                             "blueprint.schema.constrain_path_parameters"],
+    "ENUM_NAME_OVERRIDES": {
+        "VersionStatusEnum": "roles.models.VersionStatus",
+        "OpeningStatusEnum": "hiring.models.OpeningStatus",
+        "ScorecardStatusEnum": "hiring.models.ScorecardStatus",
+    },
+}
+
+# LOG_FORMAT=json: one JSON object a line (blueprint.logging.JsonFormatter); both formats carry the request id.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"request_id": {"()": "blueprint.logging.RequestIdFilter"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {"()": "blueprint.logging.JsonFormatter"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["request_id"],
+                             "formatter": "json" if env_str("LOG_FORMAT", "plain").lower() == "json" else "plain"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }

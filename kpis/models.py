@@ -168,8 +168,10 @@ class Rollup(models.Model):
         constraints = [models.UniqueConstraint(fields=["metric", "scope", "scope_id", "grain", "period"],
                                                name="one_rollup_per_scope_and_period")]
         indexes = [models.Index(fields=["scope", "scope_id", "grain", "period"]),
-                   # An incremental run finds the stored rows of the groups it recomputes.
-                   models.Index(fields=["metric", "grain", "period"], name="rollup_metric_grain_period")]
+                   # An incremental run finds the stored rows of the groups it recomputes (and each
+                   # row exactly: the planner cannot settle for a prefix and filter).
+                   models.Index(fields=["metric", "grain", "period", "scope", "scope_id"],
+                                name="rollup_by_group")]
 
 
 class RollupState(models.Model):

@@ -1,4 +1,5 @@
-"""Rollups: no database FK check or single-column index on metric (derived bulk data), an index per (metric, grain, period)."""
+"""Rollups are derived bulk data: no database FK check or single-column index on metric; one index
+to find the rows of a (metric, grain, period) group."""
 
 import django.db.models.deletion
 from django.db import migrations, models
@@ -14,10 +15,11 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='rollup',
             name='metric',
-            field=models.ForeignKey(db_constraint=False, db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='rollups', to='kpis.metric'),
+            field=models.ForeignKey(db_constraint=False, db_index=False, on_delete=django.db.models.deletion.CASCADE,
+                                    related_name='rollups', to='kpis.metric'),
         ),
         migrations.AddIndex(
             model_name='rollup',
-            index=models.Index(fields=['metric', 'grain', 'period'], name='rollup_metric_grain_period'),
+            index=models.Index(fields=['metric', 'grain', 'period', 'scope', 'scope_id'], name='rollup_by_group'),
         ),
     ]

@@ -1,13 +1,16 @@
-"""Rollups computed set-based in PostgreSQL: a few INSERT … SELECT statements per run.
+"""Rollups computed set-based in PostgreSQL: a handful of statements inside the run's transaction.
 
-1. `rollup_groups` (incremental runs only): the (metric, grain, period) groups touched by
+1. `rollup_groups` (incremental runs only): the (metric, grain, period) groups touched by the
    measurements recorded since the watermark, plus the period after each (its trend reads them).
-2. `rollup_new`: every statistic of those groups (or of all groups in a full run) for the four
-   scopes at once — GROUP BY GROUPING SETS, percentile_cont, and `max(array[…])[4]` for the latest
-   value (the array orders by period, recorded_at, id: an argmax without a sort per group).
-3. An upsert into kpis_rollup that writes only rows whose numbers changed (computed_at tells when
-   a row last changed), with status from the rule and the trend from the previous period.
-4. A delete of rollups in the recomputed groups (all groups in a full run) that have no data left.
+2. `rollup_new`: every statistic of those groups (all groups in a full run) for the four scopes in
+   one statement — GROUP BY GROUPING SETS arranged so two sorts serve all four scopes,
+   percentile_cont, `max(array[…])[4]` for the latest value (an argmax without a sort per group),
+   status from the metric's rule, and the trend by lag() over the periods of the same scope.
+3. Incremental runs only: a group whose previous period was not recomputed takes the trend from
+   that period's stored row (`rollup_previous`).
+4. The write: fresh rows FULL JOINed to the stored rows of the same groups; only rows whose numbers
+   changed are updated (computed_at says when a row last changed), new ones inserted, and the rows
+   of scopes left without data deleted. An empty table is loaded in one insert instead.
 
 The target rule is mirrored in SQL CASE expressions (`on_target_sql`, `status_sql`), kept
 portable so the tests can check them against kpis.targets.TargetRule on any backend.
@@ -27,7 +30,8 @@ log = logging.getLogger(__name__)
 GRAIN_RANK = "CASE k.grain WHEN 'week' THEN 1 WHEN 'month' THEN 2 ELSE 3 END"
 GRAIN_NAME = "(CASE {g} WHEN 1 THEN 'week' WHEN 2 THEN 'month' ELSE 'quarter' END)"
 STEP = "(CASE {g} WHEN 1 THEN interval '7 days' WHEN 2 THEN interval '1 month' ELSE interval '3 months' END)"
-STEP_BY_NAME = "(CASE n.grain WHEN 'week' THEN interval '7 days' WHEN 'month' THEN interval '1 month' ELSE interval '3 months' END)"
+STEP_BY_NAME = ("(CASE n.grain WHEN 'week' THEN interval '7 days' WHEN 'month' THEN interval '1 month'"
+                " ELSE interval '3 months' END)")
 
 
 # ---------- the target rule in SQL (mirrors kpis.targets.TargetRule and stats.usable_rule) ----------
@@ -55,7 +59,8 @@ def on_target_sql(v: str, k: str = "k") -> str:
 
 def hit_sql(v: str, k: str = "k") -> str:
     """1.0 when the value is on target, 0.0 when not, NULL for a qualitative rule: avg() of it is the share."""
-    return f"(CASE WHEN {rule_missing_bound_sql(k)} THEN NULL WHEN {on_target_sql(v, k)} THEN {_real(1.0)} ELSE {_real(0.0)} END)"
+    return (f"(CASE WHEN {rule_missing_bound_sql(k)} THEN NULL"
+            f" WHEN {on_target_sql(v, k)} THEN {_real(1.0)} ELSE {_real(0.0)} END)")
 
 
 def _distance_sql(v: str, k: str) -> str:
@@ -63,7 +68,8 @@ def _distance_sql(v: str, k: str) -> str:
     below = f"(CASE WHEN {low} IS NOT NULL AND {v} < {low} AND {kind} <> 'at_most' THEN {low} - {v} END)"
     above = f"(CASE WHEN {high} IS NOT NULL AND {v} > {high} AND {kind} <> 'at_least' THEN {v} - {high} END)"
     # max(candidates, default=0.0); a relative rule with a non-negative low only looks below it.
-    return (f"(CASE WHEN {kind} = 'relative' AND {low} >= 0 THEN (CASE WHEN {v} < {low} THEN {low} - {v} ELSE {_real(0.0)} END)"
+    return (f"(CASE WHEN {kind} = 'relative' AND {low} >= 0"
+            f" THEN (CASE WHEN {v} < {low} THEN {low} - {v} ELSE {_real(0.0)} END)"
             f" WHEN {below} IS NULL THEN COALESCE({above}, {_real(0.0)})"
             f" WHEN {above} IS NULL OR {below} >= {above} THEN {below} ELSE {above} END)")
 
@@ -75,7 +81,8 @@ def _margin_sql(k: str) -> str:
     # Python's `high or low or 1` and `reference or 1`: a zero bound counts as missing.
     scale = f"(abs(COALESCE(NULLIF({high}, 0), NULLIF({low}, 0), {_real(1.0)})) * {m})"
     reference = f"(CASE WHEN {kind} IN ('at_least', 'equals') THEN {low} ELSE {high} END)"
-    return (f"(CASE WHEN {kind} IN ('between', 'relative') THEN (CASE WHEN {width} >= {scale} THEN {width} ELSE {scale} END)"
+    return (f"(CASE WHEN {kind} IN ('between', 'relative')"
+            f" THEN (CASE WHEN {width} >= {scale} THEN {width} ELSE {scale} END)"
             f" ELSE abs(COALESCE(NULLIF({reference}, 0), {_real(1.0)})) * {m} END)")
 
 
@@ -169,13 +176,21 @@ WINDOW w AS (PARTITION BY n.metric_id, n.scope, n.scope_id, n.grain ORDER BY n.p
 """
 
 # Incremental runs: a group whose previous period was not recomputed takes that period's stored mean.
+# The stored rows of those periods are fetched by group (index ranges), then hash-joined: far cheaper
+# than one index probe per fresh row.
+PREVIOUS_STORED = f"""
+CREATE TEMP TABLE rollup_previous ON COMMIT DROP AS
+SELECT r.metric_id, r.scope, r.scope_id, r.grain, r.period, r.mean
+FROM (SELECT DISTINCT g.metric_id, g.grain_name, (g.period - {STEP.format(g='g.grain')})::date AS period
+      FROM rollup_groups g) p
+JOIN kpis_rollup r ON r.metric_id = p.metric_id AND r.grain = p.grain_name AND r.period = p.period
+WHERE NOT EXISTS (SELECT 1 FROM rollup_groups x WHERE x.metric_id = p.metric_id AND x.grain_name = p.grain_name
+                  AND x.period = p.period)"""
 TREND_FROM_STORED = f"""
 UPDATE rollup_new n SET trend = n.mean - r.mean
-FROM kpis_rollup r
+FROM rollup_previous r
 WHERE n.trend IS NULL AND r.metric_id = n.metric_id AND r.scope = n.scope AND r.scope_id = n.scope_id
-  AND r.grain = n.grain AND r.period = (n.period - {STEP_BY_NAME})::date
-  AND NOT EXISTS (SELECT 1 FROM rollup_groups g WHERE g.metric_id = n.metric_id AND g.grain_name = n.grain
-                  AND g.period = r.period)"""
+  AND r.grain = n.grain AND r.period = (n.period - {STEP_BY_NAME})::date"""
 
 def _differs(a: str, b: str) -> str:
     """Not the same number within stats.SAME_WITHIN (avg() sums in scan order, and two plans can scan
@@ -225,7 +240,7 @@ def recompute(*, full: bool, since, now) -> tuple[int, int, int, int]:
     with connection.cursor() as cursor:
         # Dropped here too: inside an outer transaction (tests, a caller's atomic block) ON COMMIT
         # has not come yet when the next run starts.
-        cursor.execute("DROP TABLE IF EXISTS rollup_groups, rollup_new, rollup_diff")
+        cursor.execute("DROP TABLE IF EXISTS rollup_groups, rollup_new, rollup_previous, rollup_diff")
         # A batch job: sorts in memory rather than on disk; JIT compiling costs more than it saves here.
         cursor.execute("SELECT set_config('work_mem', %s, true), set_config('jit', 'off', true)",
                        [getattr(settings, "KPI_ROLLUP_WORK_MEM", "256MB")])
@@ -234,22 +249,47 @@ def recompute(*, full: bool, since, now) -> tuple[int, int, int, int]:
             cursor.execute("SELECT count(*) FROM (SELECT DISTINCT metric_id, grain, period FROM rollup_new) g")
         else:
             _run(cursor, "touched groups", TOUCHED_GROUPS, {"since": since})
+            cursor.execute("CREATE UNIQUE INDEX ON rollup_groups (metric_id, grain_name, period)")
             cursor.execute("ANALYZE rollup_groups")
             computed = _run(cursor, "compute", COMPUTE.format(base=BASE_TOUCHED))
+            _run(cursor, "previous stored", PREVIOUS_STORED)
+            cursor.execute("ANALYZE rollup_new; ANALYZE rollup_previous")  # or the planner guesses one row each
             _run(cursor, "trend from stored", TREND_FROM_STORED)
             cursor.execute("SELECT count(*) FROM rollup_groups")
         groups = cursor.fetchone()[0]
         stored = STORED_ALL if full else STORED_TOUCHED
         cursor.execute(f"SELECT EXISTS ({stored})")
         if cursor.fetchone()[0]:
-            _run(cursor, "analyze", "ANALYZE rollup_new")
+            if full:
+                _run(cursor, "analyze", "ANALYZE rollup_new")
             _run(cursor, "diff", DIFF.format(stored=stored))
             written = write_changes(cursor, now=now)
             deleted = delete_stale(cursor)
-        else:  # nothing stored yet (a first run, new metrics): every fresh row is new
+        elif full:  # an empty table: load it, then build its secondary indexes in one pass each
+            written, deleted = _load_empty(cursor, now=now), 0
+        else:  # nothing stored in these groups yet (new periods, new metrics): every fresh row is new
             written, deleted = _run(cursor, "insert", INSERT.format(source="rollup_new"), {"now": now}), 0
-        cursor.execute("DROP TABLE IF EXISTS rollup_groups, rollup_new, rollup_diff")
+        if full and written + deleted:
+            # Fresh statistics for the next incremental run's plans (autovacuum may take a while).
+            _run(cursor, "analyze rollups", "ANALYZE kpis_rollup")
+        cursor.execute("DROP TABLE IF EXISTS rollup_groups, rollup_new, rollup_previous, rollup_diff")
     return groups, computed, written, deleted
+
+
+def _load_empty(cursor, *, now) -> int:
+    """Fill the empty rollup table. Its non-unique indexes are dropped and rebuilt around the insert:
+    building an index by sorting is several times cheaper than two million index insertions. The DDL
+    is part of the run's transaction (a killed run rolls it back); readers wait for the commit, and
+    all they would have seen is an empty table."""
+    cursor.execute("SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'kpis_rollup' AND indexname NOT IN "
+                   "(SELECT conname FROM pg_constraint WHERE conrelid = 'kpis_rollup'::regclass)")
+    indexes = cursor.fetchall()
+    for name, _ in indexes:
+        cursor.execute(f'DROP INDEX "{name}"')
+    written = _run(cursor, "insert", INSERT.format(source="rollup_new"), {"now": now})
+    for name, definition in indexes:
+        _run(cursor, f"index {name}", definition)
+    return written
 
 
 def write_changes(cursor, *, now) -> int:

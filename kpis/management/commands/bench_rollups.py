@@ -212,7 +212,8 @@ class Command(BaseCommand):
         if done.returncode:
             raise CommandError(f"rollup_kpis failed:\n{done.stderr[-3000:]}")
         figures = dict(line.split("=", 1) for line in done.stdout.splitlines() if "=" in line)
-        steps = [line.split("kpis.rollups.postgres ")[-1] for line in done.stderr.splitlines() if "DEBUG" in line]
+        steps = [line.split("kpis.rollups.postgres", 1)[-1].strip(" -[]") for line in done.stderr.splitlines()
+                 if "kpis.rollups.postgres" in line]
         self.stdout.write(f"# {'full' if full else 'incremental'} rollup: {figures['rows']} rows computed, "
                           f"{figures['written']} written; " + "; ".join(steps))
         return {"duration_s": float(figures["duration_s"]), "peak_rss_mb": float(figures["peak_rss_mb"])}
