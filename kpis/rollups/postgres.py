@@ -192,6 +192,7 @@ FROM rollup_previous r
 WHERE n.trend IS NULL AND r.metric_id = n.metric_id AND r.scope = n.scope AND r.scope_id = n.scope_id
   AND r.grain = n.grain AND r.period = (n.period - {STEP_BY_NAME})::date"""
 
+
 def _differs(a: str, b: str) -> str:
     """Not the same number within stats.SAME_WITHIN (avg() sums in scan order, and two plans can scan
     in different orders: the last bits of a mean are noise, not a change worth a write)."""
@@ -244,36 +245,48 @@ def recompute(*, full: bool, since, now) -> tuple[int, int, int, int]:
         # A batch job: sorts in memory rather than on disk; JIT compiling costs more than it saves here.
         cursor.execute("SELECT set_config('work_mem', %s, true), set_config('jit', 'off', true)",
                        [getattr(settings, "KPI_ROLLUP_WORK_MEM", "256MB")])
-        if full:
-            computed = _run(cursor, "compute", COMPUTE.format(base=BASE_ALL))
-            cursor.execute("SELECT count(*) FROM (SELECT DISTINCT metric_id, grain, period FROM rollup_new) g")
-        else:
-            _run(cursor, "touched groups", TOUCHED_GROUPS, {"since": since})
-            cursor.execute("CREATE UNIQUE INDEX ON rollup_groups (metric_id, grain_name, period)")
-            cursor.execute("ANALYZE rollup_groups")
-            computed = _run(cursor, "compute", COMPUTE.format(base=BASE_TOUCHED))
-            _run(cursor, "previous stored", PREVIOUS_STORED)
-            cursor.execute("ANALYZE rollup_new; ANALYZE rollup_previous")  # or the planner guesses one row each
-            _run(cursor, "trend from stored", TREND_FROM_STORED)
-            cursor.execute("SELECT count(*) FROM rollup_groups")
-        groups = cursor.fetchone()[0]
-        stored = STORED_ALL if full else STORED_TOUCHED
-        cursor.execute(f"SELECT EXISTS ({stored})")
-        if cursor.fetchone()[0]:
-            if full:
-                _run(cursor, "analyze", "ANALYZE rollup_new")
-            _run(cursor, "diff", DIFF.format(stored=stored))
-            written = write_changes(cursor, now=now)
-            deleted = delete_stale(cursor)
-        elif full:  # an empty table: load it, then build its secondary indexes in one pass each
-            written, deleted = _load_empty(cursor, now=now), 0
-        else:  # nothing stored in these groups yet (new periods, new metrics): every fresh row is new
-            written, deleted = _run(cursor, "insert", INSERT.format(source="rollup_new"), {"now": now}), 0
-        if full and written + deleted:
-            # Fresh statistics for the next incremental run's plans (autovacuum may take a while).
-            _run(cursor, "analyze rollups", "ANALYZE kpis_rollup")
+        groups, computed = _compute_all(cursor) if full else _compute_touched(cursor, since)
+        written, deleted = _write(cursor, full=full, now=now)
         cursor.execute("DROP TABLE IF EXISTS rollup_groups, rollup_new, rollup_previous, rollup_diff")
     return groups, computed, written, deleted
+
+
+def _compute_all(cursor) -> tuple[int, int]:
+    computed = _run(cursor, "compute", COMPUTE.format(base=BASE_ALL))
+    cursor.execute("SELECT count(*) FROM (SELECT DISTINCT metric_id, grain, period FROM rollup_new) g")
+    return cursor.fetchone()[0], computed
+
+
+def _compute_touched(cursor, since) -> tuple[int, int]:
+    groups = _run(cursor, "touched groups", TOUCHED_GROUPS, {"since": since})
+    cursor.execute("CREATE UNIQUE INDEX ON rollup_groups (metric_id, grain_name, period)")
+    cursor.execute("ANALYZE rollup_groups")
+    computed = _run(cursor, "compute", COMPUTE.format(base=BASE_TOUCHED))
+    _run(cursor, "previous stored", PREVIOUS_STORED)
+    # Without statistics the planner guesses one row per temp table and picks nested loops.
+    cursor.execute("ANALYZE rollup_new")
+    cursor.execute("ANALYZE rollup_previous")
+    _run(cursor, "trend from stored", TREND_FROM_STORED)
+    return groups, computed
+
+
+def _write(cursor, *, full: bool, now) -> tuple[int, int]:
+    stored = STORED_ALL if full else STORED_TOUCHED
+    cursor.execute(f"SELECT EXISTS ({stored})")
+    if cursor.fetchone()[0]:
+        if full:
+            _run(cursor, "analyze", "ANALYZE rollup_new")
+        _run(cursor, "diff", DIFF.format(stored=stored))
+        written = write_changes(cursor, now=now)
+        deleted = delete_stale(cursor)
+    elif full:  # an empty table: load it, then build its secondary indexes in one pass each
+        written, deleted = _load_empty(cursor, now=now), 0
+    else:  # nothing stored in these groups yet (new periods, new metrics): every fresh row is new
+        written, deleted = _run(cursor, "insert", INSERT.format(source="rollup_new"), {"now": now}), 0
+    if full and written + deleted:
+        # Fresh statistics for the next incremental run's plans (autovacuum may take a while).
+        _run(cursor, "analyze rollups", "ANALYZE kpis_rollup")
+    return written, deleted
 
 
 def _load_empty(cursor, *, now) -> int:

@@ -385,3 +385,24 @@ def test_rollup_kpis_command_prints_the_report(world, capsys):
     assert "full=True" in out and f"rows={Rollup.objects.count()}" in out
     call_command("rollup_kpis")
     assert "full=False" in capsys.readouterr().out
+
+
+# ---------- the tasks ----------
+
+def test_the_tasks_run_the_service_with_time_limits_and_retries_and_are_queued_on_commit(
+        world, monkeypatch, django_capture_on_commit_callbacks):
+    from django.db import OperationalError
+
+    from kpis.tasks import queue_incremental_rollup, rollup_full, rollup_incremental
+
+    world.load()
+    assert rollup_full.apply().get()["full"] is True
+    assert rollup_incremental.apply().get()["full"] is False
+    for task in (rollup_full, rollup_incremental):
+        assert task.time_limit > task.soft_time_limit > 0 and OperationalError in task.autoretry_for
+    sent = []
+    monkeypatch.setattr(rollup_incremental, "delay", lambda: sent.append("queued"))
+    with django_capture_on_commit_callbacks(execute=True):
+        queue_incremental_rollup()
+        assert sent == []  # not while the writer's transaction is open
+    assert sent == ["queued"]
