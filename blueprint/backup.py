@@ -210,10 +210,11 @@ def export_all(directory: Path) -> Summary:
                     value = obj["fields"][name]
                     obj["fields"][name] = [keys.to_key(target, v) for v in value] if many \
                         else keys.to_key(target, value)
+            many_to_many = [f.name for f in model._meta.many_to_many]
             for obj in objects:
-                for name, value in obj["fields"].items():
-                    if isinstance(value, list):  # many-to-many: databases return these in no fixed order
-                        obj["fields"][name] = sorted(value, key=lambda v: json.dumps(v, sort_keys=True, default=str))
+                for name in many_to_many:  # databases return these in no fixed order
+                    obj["fields"][name] = sorted(obj["fields"][name],
+                                                 key=lambda v: json.dumps(v, sort_keys=True, default=str))
             summary.rows[label] = len(objects)
             (directory / "data" / f"{label}.json").write_text(
                 json.dumps(objects, cls=DjangoJSONEncoder, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
