@@ -165,13 +165,11 @@ class Rollup(models.Model):
 
     class Meta:
         ordering = ["metric", "scope", "scope_id", "grain", "period"]
-        constraints = [models.UniqueConstraint(fields=["metric", "scope", "scope_id", "grain", "period"],
-                                               name="one_rollup_per_scope_and_period")]
-        indexes = [models.Index(fields=["scope", "scope_id", "grain", "period"]),
-                   # An incremental run finds the stored rows of the groups it recomputes (and each
-                   # row exactly: the planner cannot settle for a prefix and filter).
-                   models.Index(fields=["metric", "grain", "period", "scope", "scope_id"],
-                                name="rollup_by_group")]
+        # Group first: the unique index also finds the stored rows of the groups an incremental run
+        # recomputes (metric, grain, period), so the table carries two indexes besides its key.
+        constraints = [models.UniqueConstraint(fields=["metric", "grain", "period", "scope", "scope_id"],
+                                               name="one_rollup_per_group_and_scope")]
+        indexes = [models.Index(fields=["scope", "scope_id", "grain", "period"])]
 
 
 class RollupState(models.Model):

@@ -6,20 +6,25 @@
    one statement — GROUP BY GROUPING SETS arranged so two sorts serve all four scopes,
    percentile_cont, `max(array[…])[4]` for the latest value (an argmax without a sort per group),
    status from the metric's rule, and the trend by lag() over the periods of the same scope.
+   A full run with no caller's transaction around it computes the same statement in parts, metrics
+   split between as many connections as CPUs, into the unlogged scratch table `kpis_rollup_staging`.
 3. Incremental runs only: a group whose previous period was not recomputed takes the trend from
    that period's stored row (`rollup_previous`).
 4. The write: fresh rows FULL JOINed to the stored rows of the same groups; only rows whose numbers
    changed are updated (computed_at says when a row last changed), new ones inserted, and the rows
-   of scopes left without data deleted. An empty table is loaded in one insert instead.
+   of scopes left without data deleted. An empty table is loaded in one insert instead, with its
+   indexes and constraints rebuilt afterwards.
 
 The target rule is mirrored in SQL CASE expressions (`on_target_sql`, `status_sql`), kept
 portable so the tests can check them against kpis.targets.TargetRule on any backend.
 """
 import logging
+import os
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 from django.conf import settings
-from django.db import connection
+from django.db import connection, transaction
 
 from kpis.targets import AT_RISK_MARGIN
 
@@ -145,8 +150,7 @@ BASE_TOUCHED = f"""
 # computes person, role (the person subjects of the metric, whose role is the metric's) and
 # organisation from ONE sort; the team set needs the second. The trend comes from lag() over the
 # groups of the same scope: the previous row counts only if it is the previous calendar period.
-COMPUTE = f"""
-CREATE TEMP TABLE rollup_new ON COMMIT DROP AS
+COMPUTE_SELECT = f"""
 WITH grouped AS (
     SELECT b.metric_id, b.grain, b.gperiod AS period,
            (CASE WHEN GROUPING(b.person_id) = 0 THEN 1 WHEN GROUPING(b.team_subject) = 0 THEN 3
@@ -174,6 +178,15 @@ SELECT n.metric_id,
 FROM grouped n JOIN kpis_metric k ON k.id = n.metric_id
 WINDOW w AS (PARTITION BY n.metric_id, n.scope, n.scope_id, n.grain ORDER BY n.period)
 """
+COMPUTE = "CREATE TEMP TABLE rollup_new ON COMMIT DROP AS" + COMPUTE_SELECT
+
+# A full run on a database others can see (no caller's transaction around the run) computes in parts,
+# metric by metric, on as many connections at once: the statement runs on one core, the parts on all
+# of them. Each part commits into this unlogged scratch table (created by kpis migration 0006, emptied
+# before and after each run); the run's own transaction then writes the rollups from it.
+STAGING = "kpis_rollup_staging"
+BASE_PART = BASE_ALL + " AND mod(m.metric_id, %(parts)s) = %(part)s"
+COMPUTE_PART = f"INSERT INTO {STAGING} (metric_id, scope, scope_id, grain, period, {', '.join(STATS)})" + COMPUTE_SELECT
 
 # Incremental runs: a group whose previous period was not recomputed takes that period's stored mean.
 # The stored rows of those periods are fetched by group (index ranges), then hash-joined: far cheaper
@@ -211,7 +224,7 @@ STORED_TOUCHED = """SELECT r.* FROM kpis_rollup r JOIN rollup_groups g
 DIFF = f"""
 CREATE TEMP TABLE rollup_diff ON COMMIT DROP AS
 SELECT s.id AS stored_id, n.*
-FROM rollup_new n
+FROM {{fresh}} n
 FULL JOIN ({{stored}}) s ON {_KEY.format(a='s', b='n')}
 WHERE s.id IS NULL OR n.metric_id IS NULL OR s.count <> n.count OR s.status <> n.status
    OR {" OR ".join(_differs(f"s.{c}", f"n.{c}") for c in FLOAT_STATS)}
@@ -235,26 +248,86 @@ def _run(cursor, step: str, sql: str, params=None) -> int:
     return cursor.rowcount
 
 
+def _session_settings(cursor) -> None:
+    """A batch job: sorts (and index builds) in memory rather than on disk; JIT compiling costs more
+    than it saves here. Should the worker die, the server notices within seconds and ends the run
+    (releasing its locks) instead of finishing a statement nobody waits for."""
+    memory = getattr(settings, "KPI_ROLLUP_WORK_MEM", "256MB")
+    cursor.execute("SELECT set_config('work_mem', %s, true), set_config('maintenance_work_mem', %s, true),"
+                   " set_config('jit', 'off', true), set_config('client_connection_check_interval', '2s', true)",
+                   [memory, memory])
+
+
+def parallel_parts() -> int:
+    """How many connections a full run computes on: KPI_ROLLUP_PARALLEL (default: one per CPU, at most
+    4), or 1 when the run is inside a caller's transaction, whose rows other connections cannot see."""
+    parts = getattr(settings, "KPI_ROLLUP_PARALLEL", None) or min(os.cpu_count() or 1, 4)
+    return parts if len(connection.atomic_blocks) <= 1 else 1
+
+
 def recompute(*, full: bool, since, now) -> tuple[int, int, int, int]:
     """Recompute the groups touched since `since` (every group when `full`) inside the caller's
     transaction. Returns (groups, rows computed, rows written, rows deleted)."""
+    parts = parallel_parts() if full else 1
     with connection.cursor() as cursor:
         # Dropped here too: inside an outer transaction (tests, a caller's atomic block) ON COMMIT
         # has not come yet when the next run starts.
         cursor.execute("DROP TABLE IF EXISTS rollup_groups, rollup_new, rollup_previous, rollup_diff")
-        # A batch job: sorts in memory rather than on disk; JIT compiling costs more than it saves here.
-        cursor.execute("SELECT set_config('work_mem', %s, true), set_config('jit', 'off', true)",
-                       [getattr(settings, "KPI_ROLLUP_WORK_MEM", "256MB")])
-        groups, computed = _compute_all(cursor) if full else _compute_touched(cursor, since)
-        written, deleted = _write(cursor, full=full, now=now)
+        _session_settings(cursor)
+        if parts > 1:
+            fresh = STAGING
+            groups, computed = _compute_in_parts(cursor, parts)
+        else:
+            fresh = "rollup_new"
+            groups, computed = _compute_all(cursor) if full else _compute_touched(cursor, since)
+        written, deleted = _write(cursor, full=full, now=now, fresh=fresh)
+        if fresh == STAGING:
+            cursor.execute(f"TRUNCATE {STAGING}")
         cursor.execute("DROP TABLE IF EXISTS rollup_groups, rollup_new, rollup_previous, rollup_diff")
     return groups, computed, written, deleted
 
 
+def _count_groups(cursor, fresh: str) -> int:
+    cursor.execute(f"SELECT count(*) FROM (SELECT DISTINCT metric_id, grain, period FROM {fresh}) g")
+    return cursor.fetchone()[0]
+
+
 def _compute_all(cursor) -> tuple[int, int]:
     computed = _run(cursor, "compute", COMPUTE.format(base=BASE_ALL))
-    cursor.execute("SELECT count(*) FROM (SELECT DISTINCT metric_id, grain, period FROM rollup_new) g")
-    return cursor.fetchone()[0], computed
+    return _count_groups(cursor, "rollup_new"), computed
+
+
+def _compute_in_parts(cursor, parts: int) -> tuple[int, int]:
+    """Compute every group into the staging table, `parts` metrics-partitions at once, each on its own
+    connection and committed there (a killed run leaves only scratch rows, emptied by the next run)."""
+    clock = time.perf_counter()
+    _on_own_connection(lambda c: c.execute(f"TRUNCATE {STAGING}"))
+
+    def part(number: int) -> int:
+        def compute(c) -> int:
+            _session_settings(c)
+            c.execute(COMPUTE_PART.format(base=BASE_PART), {"parts": parts, "part": number})
+            return c.rowcount
+        return _on_own_connection(compute)  # a thread of the pool starts a thread of its own
+
+    with ThreadPoolExecutor(max_workers=parts, thread_name_prefix="rollup-part") as pool:
+        computed = sum(pool.map(part, range(parts)))
+    log.debug("compute in %s parts: %.3f s (%s rows)", parts, time.perf_counter() - clock, computed)
+    return _count_groups(cursor, STAGING), computed
+
+
+def _on_own_connection(work):
+    """Run work(cursor) in a transaction of a connection of its own: in a thread of its own (Django
+    keeps a connection per thread), closed afterwards."""
+    def own(_=None):
+        try:
+            with transaction.atomic(), connection.cursor() as cursor:
+                return work(cursor)
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="rollup-part") as pool:
+        return pool.submit(own).result()
 
 
 def _compute_touched(cursor, since) -> tuple[int, int]:
@@ -270,17 +343,17 @@ def _compute_touched(cursor, since) -> tuple[int, int]:
     return groups, computed
 
 
-def _write(cursor, *, full: bool, now) -> tuple[int, int]:
+def _write(cursor, *, full: bool, now, fresh: str) -> tuple[int, int]:
     stored = STORED_ALL if full else STORED_TOUCHED
     cursor.execute(f"SELECT EXISTS ({stored})")
     if cursor.fetchone()[0]:
         if full:
-            _run(cursor, "analyze", "ANALYZE rollup_new")
-        _run(cursor, "diff", DIFF.format(stored=stored))
+            _run(cursor, "analyze", f"ANALYZE {fresh}")
+        _run(cursor, "diff", DIFF.format(stored=stored, fresh=fresh))
         written = write_changes(cursor, now=now)
         deleted = delete_stale(cursor)
-    elif full:  # an empty table: load it, then build its secondary indexes in one pass each
-        written, deleted = _load_empty(cursor, now=now), 0
+    elif full:  # an empty table: load it, then build its indexes in one pass each
+        written, deleted = _load_empty(cursor, now=now, fresh=fresh), 0
     else:  # nothing stored in these groups yet (new periods, new metrics): every fresh row is new
         written, deleted = _run(cursor, "insert", INSERT.format(source="rollup_new"), {"now": now}), 0
     if full and written + deleted:
@@ -289,17 +362,24 @@ def _write(cursor, *, full: bool, now) -> tuple[int, int]:
     return written, deleted
 
 
-def _load_empty(cursor, *, now) -> int:
-    """Fill the empty rollup table. Its non-unique indexes are dropped and rebuilt around the insert:
-    building an index by sorting is several times cheaper than two million index insertions. The DDL
-    is part of the run's transaction (a killed run rolls it back); readers wait for the commit, and
-    all they would have seen is an empty table."""
+def _load_empty(cursor, *, now, fresh: str) -> int:
+    """Fill the empty rollup table. Its indexes, the key's and the unique constraint's too, are dropped
+    and rebuilt around the insert: building an index by sorting is several times cheaper than two
+    million index insertions. The DDL is part of the run's transaction (a killed run rolls it back);
+    readers wait for the commit, and all they would have seen is an empty table."""
+    cursor.execute("SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
+                   "WHERE conrelid = 'kpis_rollup'::regclass AND contype IN ('p', 'u') ORDER BY contype, conname")
+    constraints = cursor.fetchall()
     cursor.execute("SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'kpis_rollup' AND indexname NOT IN "
-                   "(SELECT conname FROM pg_constraint WHERE conrelid = 'kpis_rollup'::regclass)")
+                   "(SELECT conname FROM pg_constraint WHERE conrelid = 'kpis_rollup'::regclass) ORDER BY indexname")
     indexes = cursor.fetchall()
     for name, _ in indexes:
         cursor.execute(f'DROP INDEX "{name}"')
-    written = _run(cursor, "insert", INSERT.format(source="rollup_new"), {"now": now})
+    for name, _ in constraints:
+        cursor.execute(f'ALTER TABLE kpis_rollup DROP CONSTRAINT "{name}"')
+    written = _run(cursor, "insert", INSERT.format(source=fresh), {"now": now})
+    for name, definition in constraints:
+        _run(cursor, f"constraint {name}", f'ALTER TABLE kpis_rollup ADD CONSTRAINT "{name}" {definition}')
     for name, definition in indexes:
         _run(cursor, f"index {name}", definition)
     return written

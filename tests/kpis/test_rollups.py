@@ -9,7 +9,7 @@ from collections import defaultdict
 
 import pytest
 from django.core.management import call_command
-from django.db import connection, connections
+from django.db import IntegrityError, connection, connections, transaction
 from hypothesis import HealthCheck, given, settings as hypothesis_settings, strategies as st
 
 from kpis.models import Assignment, Measurement, Metric, Person, Rollup, RollupState, Team
@@ -151,6 +151,25 @@ def test_a_full_rollup_matches_a_plain_python_computation_for_every_scope_and_gr
     assert {k[2] for k in rows if k[1] == "role"} == {world.role.pk}
     assert {r.status for r in Rollup.objects.all()} >= {"on_track", "off_track", "qualitative"}
 
+
+
+def _rollup_indexes() -> set[tuple[str, str]]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'kpis_rollup'")
+        return set(cursor.fetchall())
+
+
+def test_loading_the_empty_table_rebuilds_its_key_indexes_and_unique_constraint(world):
+    if connection.vendor != "postgresql":
+        pytest.skip("the empty-table load drops and rebuilds PostgreSQL indexes")
+    before = _rollup_indexes()
+    assert len(before) == 3  # the key, the unique group-and-scope constraint, the dashboards' index
+    world.load()
+    run_rollup(full=True)
+    assert _rollup_indexes() == before
+    row = Rollup.objects.filter(scope="team").first()
+    with pytest.raises(IntegrityError), transaction.atomic():  # the constraint is back, and enforced
+        Rollup.objects.create(**{f.name: getattr(row, f.name) for f in Rollup._meta.concrete_fields if f.name != "id"})
 
 def test_hand_checked_numbers_of_one_team_week(world):
     ann, ben, *_ = world.people
@@ -302,6 +321,31 @@ def test_two_overlapping_runs_give_the_rows_of_one_run_without_deadlock(personas
     assert_matches(stored(), expected())
     assert Rollup.objects.count() == len(expected())
 
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_full_run_in_parallel_parts_gives_the_same_rows_and_clears_a_killed_runs_scratch(personas, settings):
+    if connection.vendor != "postgresql":
+        pytest.skip("the parallel parts are PostgreSQL's")
+    from kpis.rollups.postgres import STAGING
+
+    settings.KPI_ROLLUP_PARALLEL = 3
+    world = World(personas.admin)
+    world.load()
+    with connection.cursor() as cursor:  # what a run killed after its parts committed leaves behind
+        cursor.execute(f"INSERT INTO {STAGING} (metric_id, scope, scope_id, grain, period, count, status) "
+                       f"VALUES (%s, 'org', 0, 'week', '2020-01-06', 99, 'on_track')", [world.delivery.pk])
+    report = run_rollup(full=True)
+    assert_matches(stored(), expected())
+    assert report.rows == report.written == Rollup.objects.count()
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT count(*) FROM {STAGING}")
+        assert cursor.fetchone()[0] == 0
+    # Inside a caller's transaction the parts could not see its uncommitted rows: it computes on one.
+    with transaction.atomic():
+        world.record([MeasurementRow(world.delivery.pk, WEEKS[1], 3.5, world.people[2].pk)])
+        assert run_rollup(full=True).written > 0
+        assert_matches(stored(), expected())
 
 # ---------- the rule in SQL ----------
 
