@@ -85,7 +85,9 @@ DATABASES = {
     "default": dj_database_url.parse(
         env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'db.sqlite3'}"),
         conn_max_age=env_int("CONN_MAX_AGE", 60),
-        conn_health_checks=True,
+        # A kept connection is tested (SELECT 1) before a request reuses it, so a database restart
+        # costs no failed request (tests/faults/test_postgres_restarted.py).
+        conn_health_checks=env_bool("CONN_HEALTH_CHECKS", True),
     )
 }
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
@@ -170,6 +172,13 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = BLUEPRINT_MAX_UPLOAD_BYTES
 _broker = env_str("CELERY_BROKER_URL") or env_str("REDIS_URL")
 if _broker:
     CELERY_BROKER_URL = _broker
+    if _broker.startswith(("redis://", "rediss://")):
+        # A broker that is down or hung must not hold a web request: bounded socket waits (kombu
+        # waits for ever by default) and, below, one quick publish retry. blueprint/queueing.py
+        # reports a task that still cannot be sent.
+        _broker_timeout = env_int("CELERY_BROKER_SOCKET_TIMEOUT", 1)
+        CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": _broker_timeout,
+                                           "socket_timeout": _broker_timeout}
 else:
     _broker_dir = VAR_DIR / "broker"
     (_broker_dir / "processed").mkdir(parents=True, exist_ok=True)
@@ -182,6 +191,8 @@ else:
         "control_folder": str(_broker_dir / "control"),
         "store_processed": False,
     }
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0.2, "interval_step": 0.2,
+                                    "interval_max": 0.2}
 CELERY_IMPORTS = ("blueprint.tasks",)
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
@@ -191,6 +202,11 @@ CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 14 * 60)
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
+
+# KPI rollups on PostgreSQL: sort memory per connection, and how many connections a full run
+# computes on (0: one per CPU, at most 4). See kpis/rollups/postgres.py.
+KPI_ROLLUP_WORK_MEM = env_str("KPI_ROLLUP_WORK_MEM", "256MB")
+KPI_ROLLUP_PARALLEL = env_int("KPI_ROLLUP_PARALLEL", 0)
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "blueprint@localhost")

@@ -6,7 +6,9 @@ rollup state for its whole transaction, so an overlapping run waits and then rec
 committed data; a retried or repeated run is harmless.
 """
 from celery import shared_task
-from django.db import InterfaceError, OperationalError, transaction
+from django.db import InterfaceError, OperationalError
+
+from blueprint.queueing import enqueue_on_commit
 
 TRANSIENT = (OperationalError, InterfaceError)
 
@@ -31,5 +33,8 @@ def rollup_full() -> dict:
 
 def queue_incremental_rollup() -> None:
     """Queue an incremental rollup once the current transaction commits (at once outside one), so the
-    worker sees the measurements just written and nothing is queued for a rolled-back write."""
-    transaction.on_commit(lambda: rollup_incremental.delay())
+    worker sees the measurements just written and nothing is queued for a rolled-back write. Should
+    the broker be unreachable, nothing is lost: the measurements are newer than the watermark, so the
+    next scheduled run rolls them up."""
+    enqueue_on_commit(rollup_incremental, fallback=lambda: "the next scheduled rollup picks the new "
+                                                           "measurements up (they are past its watermark)")

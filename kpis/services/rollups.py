@@ -75,3 +75,12 @@ def run_rollup(*, full: bool = False) -> RollupReport:
         state.save(update_fields=fields)
     return RollupReport(full=full, periods=periods, rows=rows, written=written, deleted=deleted,
                         duration_s=round(time.perf_counter() - clock, 3), watermark=state.watermark)
+
+
+def request_full_rollup() -> str:
+    """Make the next run a full one, whoever starts it (the schedule every few minutes, the command):
+    for a full rollup that is needed but could not be queued. Waits for a run in progress, whose
+    commit would otherwise write over the request. Returns what it arranged, for the log."""
+    RollupState.objects.get_or_create(name=STATE)
+    RollupState.objects.filter(name=STATE).update(last_run_at=None)
+    return "the next scheduled rollup will be a full one"

@@ -21,7 +21,8 @@ from . import chosen_grain, chosen_period, kpi_crumbs, require_kpi_reader
 @login_required
 def role_matrix(request, slug: str):
     require_kpi_reader(request.user)
-    role = Role.objects.filter(slug=slug).first()
+    # Metrics come from published versions; a role that is only a draft is not shown, not even its title.
+    role = Role.objects.filter(slug=slug, published_version__isnull=False).first()
     if role is None:
         raise Http404("No such role.")
     sees_all = permissions.sees_all_teams(request.user)

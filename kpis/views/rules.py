@@ -3,15 +3,16 @@ metric that holds its history (/kpis/roles/<slug>/rename/). Both go through kpis
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 
+from blueprint.queueing import enqueue_on_commit
 from kpis import permissions
 from kpis.forms import RuleForm, RenameForm
 from kpis.models import Metric
 from kpis.services.metrics import correct_rule, map_renamed_kpi
+from kpis.services.rollups import request_full_rollup
 from kpis.targets import parse_target
 from kpis.tasks import rollup_full
 from roles.models import Role
@@ -30,8 +31,9 @@ def _add_errors(form, exc: ValidationError) -> None:
 def _recompute_all() -> None:
     """A new rule changes the status of periods no new measurement touches, and a mapping moves
     measurements without re-stamping them, so the incremental rollup would miss both: queue a full
-    one once the change commits (both are rare, deliberate edits)."""
-    transaction.on_commit(lambda: rollup_full.delay())
+    one once the change commits (both are rare, deliberate edits). Should the broker be unreachable,
+    the next scheduled run is made a full one instead."""
+    enqueue_on_commit(rollup_full, fallback=request_full_rollup)
 
 
 def _safe_next(request, url: str | None) -> str:

@@ -106,7 +106,10 @@ def create_role(*, title: str, family: str, level: str, by, slug: str = "") -> R
 
 
 def duplicate_role(*, source: Role, title: str, by, level: str = "", slug: str = "", family: str = "") -> Role:
-    """A new role whose first draft copies `source`'s published (or latest) version."""
+    """A new role whose first draft copies `source`'s published (or latest) version. Copying an
+    unpublished version is for those who may see the source's drafts."""
+    if source.published_version_id is None:
+        permissions.require(permissions.can_see_drafts(by, source), f"you may not copy drafts of {source.slug}")
     version = source.published_version or source.versions.order_by("-number").first()
     if version is None:
         raise WorkflowError(f"{source.slug} has no version to copy")

@@ -20,6 +20,9 @@ def role_detail(request, slug: str):
     role_id, version_id, family = pointer
     if version_id is None:
         role = Role.objects.get(pk=role_id)
+        if not permissions.can_see_drafts(request.user, role):
+            # A role that exists only as a draft is not a reader's business, not even its title.
+            raise Http404(f"No role {slug!r}")
         return render(request, "404.html", {
             "title": f"{role.title} has no published blueprint yet",
             "message": "This role exists, but no version of its blueprint has been published. "

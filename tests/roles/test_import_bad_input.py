@@ -1,4 +1,6 @@
-"""Every class of bad input is refused with the file and the place named, and nothing is written."""
+"""Every class of bad input is refused with the file and the place named, and nothing is written.
+
+A crash half-way through an import (a database fault, not bad input) is tests/faults/test_crash_mid_import.py."""
 import json
 
 import pytest
@@ -113,23 +115,6 @@ def test_a_failing_file_does_not_stop_the_others_and_the_command_exits_nonzero(t
     assert "b-bad.yaml: role.title: must not be empty" in captured.err
     assert "Traceback" not in captured.err + captured.out
     assert list(Role.objects.values_list("slug", flat=True)) == ["good-engineer"]
-
-
-def test_a_database_error_half_way_leaves_nothing_of_the_file(monkeypatch):
-    """A crash after some rows are written rolls the whole file back."""
-    from roles.blueprint_format import rows
-
-    real = rows.BlueprintItem.objects.bulk_create
-
-    def explode(objs, *args, **kwargs):
-        raise RuntimeError("disk full")
-
-    monkeypatch.setattr(rows.BlueprintItem.objects, "bulk_create", explode)
-    before = _snapshot()
-    with pytest.raises(RuntimeError):
-        import_file("crash.json", json.dumps(make_document("Crash Engineer")).encode())
-    monkeypatch.setattr(rows.BlueprintItem.objects, "bulk_create", real)
-    assert _snapshot() == before
 
 
 def test_a_null_role_and_a_nul_character_are_refused():
