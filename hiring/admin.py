@@ -1,7 +1,8 @@
 from django.contrib import admin
+from django.db.models import Q
 
 from .models import Candidate, DimensionRating, HiringDecision, HiringEvent, Interview, Opening, Scorecard
-from .models import ScorecardAmendment
+from .models import ScorecardAmendment, ScorecardStatus
 
 
 @admin.register(Opening)
@@ -40,6 +41,11 @@ class ScorecardAdmin(admin.ModelAdmin):
     list_select_related = ["interview", "interviewer"]
     raw_id_fields = ["interview", "red_flags"]
     inlines = [DimensionRatingInline]
+
+    def get_queryset(self, request):
+        """A draft stays with its interviewer here too, superusers included (hiring.selectors.visible_scorecards):
+        someone else's draft is not listed, and its change page says it does not exist."""
+        return super().get_queryset(request).filter(Q(status=ScorecardStatus.SUBMITTED) | Q(interviewer=request.user))
 
 
 @admin.register(ScorecardAmendment)

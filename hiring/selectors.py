@@ -25,16 +25,18 @@ def scorecards_with_ratings() -> QuerySet[Scorecard]:
 def visible_scorecards(candidate: Candidate, user) -> QuerySet[Scorecard]:
     """The candidate's scorecards this user may read, per the opening's blind-feedback mode.
 
-    The hiring manager (and admins) read them all; an interviewer always reads their own, and the
-    others never, always, or only once their own card for this candidate is submitted.
+    A draft is read by its own interviewer only — not by the hiring manager, not by an admin: until it
+    is submitted it is unfinished thought, and nothing built from it (summary, calibration) counts it.
+    Everyone reads their own cards; the hiring manager (and admins) read every submitted card; an
+    interviewer reads the others' submitted cards never, always, or only once their own card for this
+    candidate is submitted. hiring.api.access.scorecards is the same rule for every candidate at once.
     """
     cards = scorecards_with_ratings().filter(interview__candidate=candidate)
     opening = candidate.opening
-    if permissions.manages(user, opening):
-        return cards
     own = cards.filter(interviewer=user)
-    # Others' drafts are unfinished thoughts: never shown, whatever the mode.
     others = cards.filter(status=ScorecardStatus.SUBMITTED).exclude(interviewer=user)
+    if permissions.manages(user, opening):
+        return own | others
     if opening.blind_mode == BlindMode.ALWAYS and own.exists():
         return own | others
     if opening.blind_mode == BlindMode.AFTER_SUBMIT and own.filter(status=ScorecardStatus.SUBMITTED).exists():

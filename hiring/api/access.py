@@ -37,18 +37,20 @@ def interviews(user) -> QuerySet[Interview]:
 def scorecards(user) -> QuerySet[Scorecard]:
     """The scorecards hiring.selectors.visible_scorecards lets the user read, for every candidate at once.
 
-    The opening's hiring manager (and admins) read all; an interviewer reads their own, and others'
-    submitted cards when the blind mode allows: always (once they have a card for the candidate) or
-    after submitting their own.
+    A draft is read by its own interviewer only (not by the hiring manager, not by an admin). Submitted
+    cards: the opening's hiring manager (and admins) read all; an interviewer reads the others' when the blind
+    mode allows: always (once they have a card for the candidate) or after submitting their own.
     """
     cards = Scorecard.objects.all()
+    own = Q(interviewer=user)
+    submitted = Q(status=ScorecardStatus.SUBMITTED)
     if is_admin(user):
-        return cards
+        return cards.filter(own | submitted)
     own_cards = Scorecard.objects.filter(interview__candidate=OuterRef("interview__candidate"), interviewer=user)
     return cards.filter(
-        Q(interview__candidate__opening__hiring_manager=user)
-        | Q(interviewer=user)
-        | Q(status=ScorecardStatus.SUBMITTED) & (
-            Q(Exists(own_cards), interview__candidate__opening__blind_mode=BlindMode.ALWAYS)
+        own
+        | submitted & (
+            Q(interview__candidate__opening__hiring_manager=user)
+            | Q(Exists(own_cards), interview__candidate__opening__blind_mode=BlindMode.ALWAYS)
             | Q(Exists(own_cards.filter(status=ScorecardStatus.SUBMITTED)),
                 interview__candidate__opening__blind_mode=BlindMode.AFTER_SUBMIT)))

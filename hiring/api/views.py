@@ -157,7 +157,8 @@ def _scorecards(user):
 
 
 class ScorecardList(HiringAPIView, generics.ListAPIView):
-    """GET /api/v1/scorecards/?candidate=<id> — the scorecards blind feedback lets the requester read."""
+    """GET /api/v1/scorecards/?candidate=<id> — the scorecards the requester may read (hiring.api.access):
+    their own, drafts included, and others' submitted cards as their role and blind feedback allow."""
 
     serializer_class = ScorecardSerializer
 

@@ -49,10 +49,11 @@ def candidate_detail(request, pk: int):
         "focus_dimensions",
         Prefetch("scorecards", queryset=Scorecard.objects.only("pk", "status", "interview_id", "interviewer_id",
                                                                "recommendation", "submitted_at"))))
-    readable = None if manager else set(visible_scorecards(candidate, request.user).values_list("pk", flat=True))
+    # Everyone sees each card's status; only the cards they may read link to them (drafts: their interviewer's).
+    readable = set(visible_scorecards(candidate, request.user).values_list("pk", flat=True))
     for interview in interviews:
         interview.card = next(iter(interview.scorecards.all()), None)
-        interview.readable = interview.card is not None and (manager or interview.card.pk in readable)
+        interview.readable = interview.card is not None and interview.card.pk in readable
         interview.mine = interview.interviewer_id == request.user.pk
     return render(request, "hiring/candidate_detail.html", {
         "candidate": candidate, "opening": opening, "manager": manager, "form": form, "interviews": interviews,

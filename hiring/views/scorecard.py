@@ -1,8 +1,9 @@
 """/hiring/scorecards/<pk>/: the interviewer fills, saves (also by autosave), submits and amends their
 scorecard; below it, the other scorecards for the candidate as far as blind feedback allows.
 
-The hiring manager (and admins) read any scorecard here; other interviewers of the opening read one once
-visible_scorecards lets them (403 until then, with the reason); anybody else gets 404.
+Who reads which card is hiring.selectors.visible_scorecards: a draft only its interviewer; a submitted card the
+hiring manager (and admins), and the other interviewers once blind feedback lets them. The rest of the opening's
+hiring team gets 403 with the reason; anybody else gets 404.
 """
 from dataclasses import dataclass
 
@@ -55,6 +56,9 @@ def _card(user, pk: int) -> tuple[Scorecard, list[Scorecard]]:
     visible = list(visible_scorecards(candidate, user).order_by("interview__starts_at", "pk"))
     current = next((c for c in visible if c.pk == card.pk), None)
     if current is None:
+        if card.status == ScorecardStatus.DRAFT:
+            raise PermissionDenied("This scorecard is still a draft: only its interviewer reads it until they "
+                                   "submit it.")
         raise PermissionDenied("You'll see the other interviewers' scorecards for this candidate once the "
                                "opening's blind-feedback rule allows it.")
     current.interview = card.interview  # with the candidate and opening loaded above

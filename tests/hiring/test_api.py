@@ -137,13 +137,14 @@ def test_patch_errors_name_the_field(api, personas, panel):
 def test_only_the_assigned_interviewer_writes_and_a_submitted_card_is_locked(api, personas, panel):
     _, _, interviews = panel
     card = _card(interviews[0])
+    # Nobody else may even see interviewer1's draft: not interviewer2, not the hiring manager, not an admin.
+    for user in (personas.interviewer2, personas.hiring, personas.admin):
+        assert api(user).patch(f"/api/v1/scorecards/{card.pk}/", {"key_takeaways": "x"},
+                               format="json").status_code == 404
+        assert api(user).post(f"/api/v1/scorecards/{card.pk}/submit/").status_code == 404
+    _rate(card, personas.interviewer1, [3] * 8)
     response = api(personas.hiring).patch(f"/api/v1/scorecards/{card.pk}/", {"key_takeaways": "mine"}, format="json")
     assert response.status_code == 403 and "assigned interviewer" in response.json()["detail"]
-    assert api(personas.hiring).post(f"/api/v1/scorecards/{card.pk}/submit/").status_code == 403
-    # interviewer2 may not even see interviewer1's draft.
-    assert api(personas.interviewer2).patch(f"/api/v1/scorecards/{card.pk}/", {"key_takeaways": "x"},
-                                            format="json").status_code == 404
-    _rate(card, personas.interviewer1, [3] * 8)
     response = api(personas.interviewer1).patch(f"/api/v1/scorecards/{card.pk}/", {"key_takeaways": "late"},
                                                 format="json")
     assert response.status_code == 409 and "amendment" in response.json()["detail"]
@@ -195,6 +196,21 @@ def test_the_summary_json_has_the_matrix_weighted_score_spread_flags_and_tally(a
     assert body["red_flags"] == [{"flag": flag.text, "raised_by": ["interviewer2"]}]
     assert body["tally"] == {"strong_yes": 1, "yes": 0, "no": 0, "strong_no": 0, "no_decision": 1}
     assert body["pending"] == 0
+
+
+def test_the_summary_json_leaves_drafts_out_but_counts_them_pending(api, personas, panel):
+    opening, candidate, interviews = panel
+    flag = opening.version.items.filter(group="red_flags").first()
+    submitted = _rate(_card(interviews[0]), personas.interviewer1, [3] * 8, recommendation="yes")
+    save_draft(card=_card(interviews[1]), by=personas.interviewer2, recommendation="strong_no", red_flags=[flag.pk],
+               key_takeaways="Half-written", ratings={d.pk: RatingInput(1, "Unfinished") for d in _dims(opening)})
+    for user in (personas.hiring, personas.admin):
+        body = api(user).get(f"/api/v1/candidates/{candidate.pk}/summary/").json()
+        assert body["weighted_score"] == 3.0 and body["disagreements"] == [] and body["red_flags"] == []
+        assert [s["id"] for s in body["scorecards"]] == [submitted.pk] and body["pending"] == 1
+        assert {r["scorecard"] for row in body["matrix"] for r in row["ratings"]} == {submitted.pk}
+        assert body["tally"] == {"strong_yes": 0, "yes": 1, "no": 0, "strong_no": 0, "no_decision": 0}
+        assert "Half-written" not in str(body) and "Unfinished" not in str(body)
 
 
 def test_list_queries_do_not_grow_with_the_number_of_scorecards(api, personas, django_assert_max_num_queries):

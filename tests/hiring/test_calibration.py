@@ -46,3 +46,22 @@ def test_calibration_on_a_constructed_panel(personas):
         ("ivy", 2, 1, 2), ("jon", 2, 2, 2), ("kim", 2, 1, 2)]
     assert len(dimensions) == 8
     assert {(d.mean_spread, d.candidates) for d in dimensions} == {(1.0, 2)}
+
+
+def test_drafts_do_not_count_in_calibration(personas):
+    """A draft is its interviewer's alone: it neither makes them a calibrated interviewer nor moves the panel."""
+    ivy, jon, kim = interviewer("ivy"), interviewer("jon"), interviewer("kim")
+    opening, _, (first, second, third) = opening_with_panel(personas.hiring, [ivy, jon, kim],
+                                                            title="Calibrated Engineer")
+    dims = list(opening.version.scorecard.all())
+    for person, interview in ((ivy, first), (jon, second)):
+        card = interview.scorecards.get()
+        save_draft(card=card, by=person, recommendation="yes", ratings={d.pk: RatingInput(3) for d in dims})
+        submit(card=card, by=person)
+    save_draft(card=third.scorecards.get(), by=kim, recommendation="strong_no",
+               ratings={d.pk: RatingInput(1, "evidence") for d in dims})
+
+    people, dimensions = calibration(Scorecard.objects.filter(interview__candidate__opening=opening))
+    assert [(p.username, p.submitted, p.mean_offset, p.tendency) for p in people] == [
+        ("ivy", 1, 0.0, "balanced"), ("jon", 1, 0.0, "balanced")]
+    assert {(d.mean_spread, d.candidates) for d in dimensions} == {(0.0, 1)}

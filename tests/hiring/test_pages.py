@@ -375,13 +375,22 @@ def test_amending_needs_a_reason_and_lands_in_the_history(client, personas, pane
     assert sign_in(client, personas.hiring).get(f"/hiring/scorecards/{card.pk}/amend/").status_code == 403
 
 
-def test_the_manager_reads_any_scorecard_and_sees_a_draft_marked_as_such(client, personas, panel):
-    _, _, interviews = panel
-    save_draft(card=_card(interviews[1]), by=personas.interviewer2, key_takeaways="Half-written")
-    html = _html(sign_in(client, personas.hiring).get(f"/hiring/scorecards/{_card(interviews[1]).pk}/"))
-    assert "Half-written" in html and "has not submitted it yet" in html and 'name="rating-' not in html
-    response = client.post(f"/hiring/scorecards/{_card(interviews[1]).pk}/", _post_data(_card(interviews[1]), [3] * 8))
+def test_the_manager_reads_submitted_scorecards_and_sees_who_is_still_drafting(client, personas, panel):
+    _, candidate, interviews = panel
+    submitted = _rate(_card(interviews[0]), personas.interviewer1, [3] * 8, takeaways="Finished thoughts")
+    draft = save_draft(card=_card(interviews[1]), by=personas.interviewer2, key_takeaways="Half-written")
+    sign_in(client, personas.hiring)
+    html = _html(client.get(f"/hiring/scorecards/{submitted.pk}/"))
+    assert "Finished thoughts" in html and 'name="rating-' not in html
+    response = client.get(f"/hiring/scorecards/{draft.pk}/")
+    assert response.status_code == 403 and "Half-written" not in _html(response)
+    assert "This scorecard is still a draft: only its interviewer reads it until they submit it." in _html(response)
+    response = client.post(f"/hiring/scorecards/{draft.pk}/", _post_data(draft, [3] * 8))
     assert response.status_code == 403
+    # The interview plan names who has not submitted, without a way into their draft.
+    html = _html(client.get(f"/hiring/candidates/{candidate.pk}/"))
+    assert f"/hiring/scorecards/{submitted.pk}/" in html and f"/hiring/scorecards/{draft.pk}/" not in html
+    assert "Interviewer2" in html and "</span>Due</span>" in html
 
 
 # ---------- Summary ----------
@@ -403,6 +412,23 @@ def test_the_summary_shows_the_matrix_weighted_score_disagreements_flags_and_tal
     assert '<svg class="chart chart--tally"' in html and "Strong yes: 1" in html and "No: 1" in html
     assert html.count('class="rating rating--none"') >= 3  # no signal, in grey, with its words
     assert "None pending" in html
+
+
+def test_the_summary_counts_submitted_scorecards_only(client, personas, panel):
+    """A draft, however far it is filled in, is not in the score, the spread, the flags or the tally: only in
+    the number pending."""
+    opening, candidate, interviews = panel
+    flag = opening.version.items.filter(group="red_flags").first()
+    _rate(_card(interviews[0]), personas.interviewer1, [3] * 8, recommendation="yes")
+    draft = _card(interviews[1])
+    save_draft(card=draft, by=personas.interviewer2, recommendation="strong_no", key_takeaways="Half-written",
+               red_flags=[flag.pk], ratings={d.pk: RatingInput(1, "Unfinished evidence") for d in _dims(opening)})
+    html = _html(sign_in(client, personas.hiring).get(f"/hiring/candidates/{candidate.pk}/summary/"))
+    assert re.search(r'data-weighted-score><span class="score-big score-big--3">3\.00<', html)
+    assert "⚠" not in html and "raised by" not in html and "Strong no: 1" not in html and "Yes: 1" in html
+    assert '<p class="stat__value">1<span class="stat__unit">submitted</span>' in html and "1 pending" in html
+    assert f"/hiring/scorecards/{draft.pk}/" not in html
+    assert "Half-written" not in html and "Unfinished evidence" not in html
 
 
 def test_the_manager_records_a_decision_with_a_reason_and_sees_the_history(client, personas, panel):

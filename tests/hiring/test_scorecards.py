@@ -117,21 +117,46 @@ def test_blind_feedback_modes(personas, mode, before, after):
         return {"own" if c.interviewer == personas.interviewer2 else "other"
                 for c in visible_scorecards(candidate, personas.interviewer2)}
     assert seen() == before
+    assert visible_scorecards(candidate, personas.hiring).count() == 1  # the submitted one, whatever the mode
     _rate(mine, personas.interviewer2, [2] * 8)
     assert seen() == after
-    assert visible_scorecards(candidate, personas.hiring).count() == 2  # the hiring manager always sees all
+    assert visible_scorecards(candidate, personas.hiring).count() == 2
     assert visible_scorecards(candidate, personas.outsider).count() == 0
 
 
-def test_a_draft_never_shows_to_others_even_in_always_mode(personas):
+@pytest.mark.parametrize("mode", ["after_submit", "never", "always"])
+def test_a_draft_shows_to_its_interviewer_only_in_every_mode(personas, mode):
     opening, candidate, interviews = opening_with_panel(personas.hiring, [personas.interviewer1,
-                                                                          personas.interviewer2],
-                                                        blind_mode="always")
-    save_draft(card=_card(interviews[0]), by=personas.interviewer1, key_takeaways="draft notes")
+                                                                          personas.interviewer2], blind_mode=mode)
+    draft = save_draft(card=_card(interviews[0]), by=personas.interviewer1, key_takeaways="draft notes")
     _rate(_card(interviews[1]), personas.interviewer2, [3] * 8)
-    others = [c for c in visible_scorecards(candidate, personas.interviewer2)
-              if c.interviewer == personas.interviewer1]
-    assert others == [] or all(c.status == ScorecardStatus.SUBMITTED for c in others)
+    assert draft in visible_scorecards(candidate, personas.interviewer1)
+    for user in (personas.interviewer2, personas.hiring, personas.admin):
+        cards = list(visible_scorecards(candidate, user))
+        assert draft not in cards and all(c.status == ScorecardStatus.SUBMITTED for c in cards), (mode, user)
+
+
+def test_the_hiring_manager_reads_their_own_draft_when_they_interview_too(personas):
+    opening, candidate, (own, other) = opening_with_panel(personas.hiring, [personas.hiring, personas.interviewer1])
+    draft = save_draft(card=_card(own), by=personas.hiring, key_takeaways="my notes")
+    assert list(visible_scorecards(candidate, personas.hiring)) == [draft]  # interviewer1's draft is theirs
+    _rate(_card(other), personas.interviewer1, [3] * 8)
+    assert set(visible_scorecards(candidate, personas.hiring)) == {draft, _card(other)}
+    assert list(visible_scorecards(candidate, personas.admin)) == [_card(other)]
+
+
+def test_the_candidate_summary_leaves_drafts_out(personas):
+    opening, candidate, interviews = opening_with_panel(personas.hiring, [personas.interviewer1,
+                                                                          personas.interviewer2])
+    submitted = _rate(_card(interviews[0]), personas.interviewer1, [3] * 8, recommendation="yes")
+    red_flag = opening.version.items.filter(group="red_flags").first()
+    save_draft(card=_card(interviews[1]), by=personas.interviewer2, red_flags=[red_flag.pk], recommendation="no",
+               ratings={d.pk: RatingInput(1, "evidence") for d in _dims(opening)})
+    summary = candidate_summary(candidate)
+    assert summary.cards == [submitted] and summary.pending == 1
+    assert summary.weighted_score == 3.0 and summary.disagreements == [] and summary.red_flags == []
+    assert {row.spread for row in summary.rows} == {0}
+    assert summary.tally == {"strong_yes": 0, "yes": 1, "no": 0, "strong_no": 0, "": 0}
 
 
 def test_submission_rules_evidence_start_time_and_locking(personas):
