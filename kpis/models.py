@@ -101,7 +101,9 @@ class Source(models.TextChoices):
 class Measurement(models.Model):
     """One value of a metric for a person or a team in a period; unique per (metric, subject, period)."""
 
-    metric = models.ForeignKey(Metric, on_delete=models.CASCADE, related_name="measurements")
+    # Written tens of thousands of rows a second: no index of its own for metric (the unique key and
+    # the (metric, period) index start with it) nor for recorded_by (only read when a user is deleted).
+    metric = models.ForeignKey(Metric, on_delete=models.CASCADE, related_name="measurements", db_index=False)
     person = models.ForeignKey(Person, null=True, blank=True, on_delete=models.CASCADE, related_name="measurements")
     # For a person: their team during the period (from their assignment); for a team: that team.
     team = models.ForeignKey(Team, null=True, blank=True, on_delete=models.CASCADE, related_name="measurements")
@@ -111,7 +113,7 @@ class Measurement(models.Model):
     note = models.TextField(blank=True, default="")
     source = models.CharField(max_length=10, choices=Source.choices, default=Source.FORM)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                    related_name="+")
+                                    related_name="+", db_index=False)
     recorded_at = models.DateTimeField(db_index=True, help_text="Set on every write; the rollup watermark.")
 
     class Meta:

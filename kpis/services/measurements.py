@@ -258,25 +258,21 @@ def _check_permission(batch: list[_Valid], *, by, admin: bool) -> None:
 # ---------- writing ----------
 
 # PostgreSQL: a chunk travels as one array per column (a handful of parameters instead of ten per row),
-# and one statement counts the keys already stored and upserts — both in the statement's snapshot.
+# and one statement upserts and tells inserted rows from updated ones: a row the statement inserted
+# has no xmax yet, a row it updated carries the statement's transaction id there.
 UPSERT_POSTGRES = """
-WITH input AS (
-    SELECT * FROM unnest(%(metric)b::bigint[], %(person)b::bigint[], %(team)b::bigint[], %(subject)b::varchar[],
-                         %(period)b::date[], %(value)b::float8[], %(note)b::text[])
-        AS i(metric_id, person_id, team_id, subject_key, period, value, note)
-), existing AS (
-    SELECT count(*) AS n FROM kpis_measurement m
-    JOIN input i ON m.metric_id = i.metric_id AND m.subject_key = i.subject_key AND m.period = i.period
-), written AS (
+WITH written AS (
     INSERT INTO kpis_measurement (metric_id, person_id, team_id, subject_key, period, value, note, source,
                                   recorded_by_id, recorded_at)
-    SELECT metric_id, person_id, team_id, subject_key, period, value, note, %(source)s, %(by)s, %(now)s FROM input
+    SELECT * FROM unnest(%(metric)b::bigint[], %(person)b::bigint[], %(team)b::bigint[], %(subject)b::varchar[],
+                         %(period)b::date[], %(value)b::float8[], %(note)b::text[]),
+                  LATERAL (SELECT %(source)s::varchar, %(by)s::integer, %(now)s::timestamptz) AS fixed
     ON CONFLICT (metric_id, subject_key, period) DO UPDATE SET
         person_id = EXCLUDED.person_id, team_id = EXCLUDED.team_id, value = EXCLUDED.value, note = EXCLUDED.note,
         source = EXCLUDED.source, recorded_by_id = EXCLUDED.recorded_by_id, recorded_at = EXCLUDED.recorded_at
-    RETURNING 1
+    RETURNING xmax = 0 AS inserted
 )
-SELECT (SELECT n FROM existing), (SELECT count(*) FROM written)
+SELECT count(*) FILTER (WHERE NOT inserted), count(*) FROM written
 """
 
 
