@@ -178,7 +178,7 @@ def test_export_all_then_import_all_into_an_empty_database_gives_the_same_portal
     with pytest.raises(CommandError, match="empty"):
         call_command("import_all", str(tmp_path / "first"), stdout=StringIO())
 
-    call_command("flush", interactive=False, verbosity=0)
+    call_command("flush", interactive=False, verbosity=0, reset_sequences=False)
     assert not Role.objects.exists() and not User.objects.exists()
     call_command("import_all", str(tmp_path / "first"), stdout=StringIO())
 
