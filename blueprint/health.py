@@ -27,7 +27,7 @@ def check_database() -> str:
 
 
 def check_broker() -> str:
-    url = getattr(settings, "CELERY_BROKER_URL", "") or ""
+    url = settings.CELERY_BROKER_URL
     try:
         if url.startswith("filesystem:"):
             return _check_folder()
@@ -42,7 +42,7 @@ def check_broker() -> str:
 
 
 def _check_folder() -> str:
-    options = getattr(settings, "CELERY_BROKER_TRANSPORT_OPTIONS", {}) or {}
+    options = settings.CELERY_BROKER_TRANSPORT_OPTIONS
     folder = Path(options.get("data_folder_in", ""))
     if not folder.is_dir():
         return f"error: broker folder {folder} does not exist"

@@ -20,10 +20,6 @@ _VALID = re.compile(r"^[A-Za-z0-9._:@/+=-]{1,200}$")
 request_id_var: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="-")
 
 
-def current_request_id() -> str:
-    return request_id_var.get()
-
-
 def _accepted(value: str | None) -> str | None:
     """A client's id is kept only when it cannot forge log lines (no spaces, quotes, newlines; ≤ 200 chars)."""
     return value if value and _VALID.match(value) else None

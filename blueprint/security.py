@@ -16,7 +16,6 @@ import base64
 import hashlib
 import re
 
-from django.conf import settings
 
 DEFAULT_POLICY = {
     "default-src": ["'self'"],
@@ -40,8 +39,8 @@ def style_hash(style_element: str) -> str:
 
 
 def page_policy() -> dict:
-    """DEFAULT_POLICY (or settings.BLUEPRINT_CSP) plus the hash of the job-posting preview's fixed style."""
-    directives = {name: list(values) for name, values in getattr(settings, "BLUEPRINT_CSP", DEFAULT_POLICY).items()}
+    """DEFAULT_POLICY plus the hash of the job-posting preview's fixed style."""
+    directives = {name: list(values) for name, values in DEFAULT_POLICY.items()}
     from roles.views.job_posting import PREVIEW_STYLE
 
     directives.setdefault("style-src", ["'self'"]).append(style_hash(PREVIEW_STYLE))

@@ -125,6 +125,8 @@ LOGIN_THROTTLE_USER_LIMIT = env_int("LOGIN_THROTTLE_USER_LIMIT", 5)
 LOGIN_THROTTLE_IP_LIMIT = env_int("LOGIN_THROTTLE_IP_LIMIT", 20)
 LOGIN_THROTTLE_WINDOW = env_int("LOGIN_THROTTLE_WINDOW", 15 * 60)
 LOGIN_THROTTLE_LOCKOUT = env_int("LOGIN_THROTTLE_LOCKOUT", 15 * 60)
+# A signed-in session re-reads its group names (roles.middleware) after this many seconds.
+PORTAL_GROUPS_MAX_AGE = env_int("PORTAL_GROUPS_MAX_AGE", 60)
 
 # ---------- Transport and browser security ----------
 # Always on: no MIME sniffing, a strict referrer policy, no framing (X-Frame-Options and the CSP's
@@ -170,6 +172,7 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = BLUEPRINT_MAX_UPLOAD_BYTES
 # Celery: Redis when configured, otherwise an embedded filesystem broker so that a
 # real worker and beat run on a machine with nothing but Python.
 _broker = env_str("CELERY_BROKER_URL") or env_str("REDIS_URL")
+CELERY_BROKER_TRANSPORT_OPTIONS: dict = {}
 if _broker:
     CELERY_BROKER_URL = _broker
     if _broker.startswith(("redis://", "rediss://")):
@@ -208,8 +211,29 @@ CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 KPI_ROLLUP_WORK_MEM = env_str("KPI_ROLLUP_WORK_MEM", "256MB")
 KPI_ROLLUP_PARALLEL = env_int("KPI_ROLLUP_PARALLEL", 0)
 
-EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# ---------- E-mail (scorecard reminders) ----------
+# With EMAIL_HOST set, mail goes out over SMTP; without it, to the console (the demo and `make run`).
+EMAIL_HOST = env_str("EMAIL_HOST")
+EMAIL_PORT = env_int("EMAIL_PORT", 587)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+if EMAIL_USE_SSL:
+    EMAIL_USE_TLS = False  # Django refuses both; implicit TLS (port 465) wins when asked for
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)  # seconds: a hung SMTP server must not hold a worker
+EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST
+                        else "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "blueprint@localhost")
+SERVER_EMAIL = env_str("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
+# Links in e-mails point here (scheme://host[:port], no trailing slash). Required behind TLS: a reminder
+# must never send people to localhost.
+PORTAL_BASE_URL = env_str("PORTAL_BASE_URL", "" if BLUEPRINT_HTTPS else "http://127.0.0.1:8000").rstrip("/")
+if not PORTAL_BASE_URL:
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured("BLUEPRINT_HTTPS is on: set PORTAL_BASE_URL to the portal's public address "
+                               "(https://portal.example.com); e-mailed links are built from it.")
 
 REST_FRAMEWORK = {
     # Token first: an anonymous request is answered 401 with "WWW-Authenticate: Token" (session-only gives 403).

@@ -43,12 +43,6 @@ def visible_teams(user) -> QuerySet[Team]:
     return Team.objects.none()
 
 
-def can_see_team(user, team: Team) -> bool:
-    if not getattr(user, "is_authenticated", False):
-        return False
-    return sees_all_teams(user) or (is_people_manager(user) and team.manager_id == user.pk)
-
-
 def visible_people(user) -> QuerySet[Person]:
     """People with an assignment (past or present) in a team `user` may see."""
     if sees_all_teams(user):

@@ -39,10 +39,6 @@ class RoleComparison:
     kpis_differ: list[KpiDelta] = field(default_factory=list)
     weights_changed: list[WeightDelta] = field(default_factory=list)
 
-    @property
-    def is_empty(self) -> bool:
-        return not any(vars(self).values())
-
 
 def _rank(skill: dict) -> tuple[int, int]:
     return IMPORTANCE_RANK.get(skill["importance"], 0), TIER_RANK.get(skill["tier"], 0)

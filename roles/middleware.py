@@ -19,7 +19,7 @@ class SessionGroupsMiddleware:
             cached = request.session.get(GROUPS_KEY)
             now = time.time()
             # A group change reaches a signed-in session within this many seconds (at once on sign-in).
-            max_age = getattr(settings, "PORTAL_GROUPS_MAX_AGE", 60)
+            max_age = settings.PORTAL_GROUPS_MAX_AGE
             if cached and cached.get("user") == user.pk and now - cached.get("at", 0) < max_age:
                 user._group_names = set(cached["names"])
             else:

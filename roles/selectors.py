@@ -22,14 +22,6 @@ def versions_with_content() -> QuerySet[BlueprintVersion]:
     )
 
 
-def published_roles() -> QuerySet[Role]:
-    return Role.objects.filter(published_version__isnull=False).select_related("published_version")
-
-
-def latest_version(role: Role) -> BlueprintVersion | None:
-    return role.versions.order_by("-number").first()
-
-
 def open_draft(role: Role) -> BlueprintVersion | None:
     """The role's draft or in-review version, if any (there is at most one)."""
     return role.versions.filter(status__in=[VersionStatus.DRAFT, VersionStatus.IN_REVIEW]).order_by("-number").first()

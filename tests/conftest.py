@@ -6,8 +6,9 @@ import pytest
 
 from .personas import make_personas
 
-SHARED = Path(__file__).resolve().parent.parent.parent / "shared"
-SEED_PATH = Path(os.environ.get("BLUEPRINT_SEED", SHARED / "seeds" / "junior-applied-ai-engineer.wp.json"))
+DATA = Path(__file__).resolve().parent / "data"
+# The reference WordPress post (a copy kept in the repository: a clone with nothing beside it runs the suite).
+SEED_PATH = Path(os.environ.get("BLUEPRINT_SEED", DATA / "junior-applied-ai-engineer.wp.json"))
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 IN_CI = os.environ.get("CI", "").lower() == "true"
 
@@ -47,7 +48,7 @@ def personas(db):
 
 @pytest.fixture(scope="session")
 def seed_post() -> dict:
-    """The reference WordPress post; falls back to the format-v1 fixture's source when shared/ is absent."""
+    """The reference WordPress post (tests/data/)."""
     return json.loads(SEED_PATH.read_text())
 
 

@@ -42,7 +42,8 @@ def _manage(*args, **env):
                           timeout=120)
 
 
-PRODUCTION = {"BLUEPRINT_HTTPS": "1", "DEBUG": "0", "ALLOWED_HOSTS": "example.com"}
+PRODUCTION = {"BLUEPRINT_HTTPS": "1", "DEBUG": "0", "ALLOWED_HOSTS": "example.com",
+              "PORTAL_BASE_URL": "https://example.com"}
 
 
 def test_check_deploy_is_clean_with_the_production_environment():
@@ -58,7 +59,8 @@ def test_check_deploy_is_clean_with_the_production_environment():
 
 @pytest.mark.parametrize("key", ["", "django-insecure-demo-key-set-SECRET_KEY-in-production", "short"])
 def test_production_refuses_to_start_without_a_real_secret_key(key):
-    result = _manage("check", BLUEPRINT_HTTPS="1", SECRET_KEY=key, ALLOWED_HOSTS="example.com")
+    result = _manage("check", BLUEPRINT_HTTPS="1", SECRET_KEY=key, ALLOWED_HOSTS="example.com",
+                     PORTAL_BASE_URL="https://example.com")
     assert result.returncode != 0
     assert "ImproperlyConfigured" in result.stderr and "set SECRET_KEY" in result.stderr
 
@@ -67,7 +69,8 @@ def test_production_settings_turn_on_secure_transport():
     code = ("from django.conf import settings as s; import json; print(json.dumps([s.SECURE_SSL_REDIRECT, "
             "s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.SECURE_HSTS_SECONDS, s.SECURE_HSTS_INCLUDE_SUBDOMAINS, "
             "s.SECURE_HSTS_PRELOAD, s.X_FRAME_OPTIONS, s.SESSION_COOKIE_HTTPONLY]))")
-    result = _manage("shell", "-c", code, BLUEPRINT_HTTPS="1", SECRET_KEY=secrets.token_urlsafe(50))
+    result = _manage("shell", "-c", code, BLUEPRINT_HTTPS="1", SECRET_KEY=secrets.token_urlsafe(50),
+                     PORTAL_BASE_URL="https://example.com")
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout.strip().splitlines()[-1]) == [True, True, True, 31536000, True, True, "DENY", True]
 

@@ -33,7 +33,7 @@ def send_scorecard_reminders(*, now=None) -> int:
                 continue
             card = Scorecard.objects.select_related("interviewer", "interview__candidate__opening").get(pk=card_id)
             interview = card.interview
-            base = getattr(settings, "PORTAL_BASE_URL", "http://127.0.0.1:8000")
+            base = settings.PORTAL_BASE_URL
             path = reverse("hiring:scorecard", kwargs={"pk": card.pk})
             send_mail(
                 subject=f"Scorecard due: {interview.candidate.name} ({interview.stage_name})",

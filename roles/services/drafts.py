@@ -76,15 +76,6 @@ def save_draft(*, version: BlueprintVersion, document: dict, by, revision: int, 
         return versions.replace_content(version=locked, doc=doc, by=by, note=note)
 
 
-def save_draft_section(*, version: BlueprintVersion, key: str, value, by, revision: int) -> BlueprintVersion:
-    """Replace one top-level key of the draft's document (e.g. "kpis" or "role")."""
-    doc = current_document(version)
-    if key not in doc or key == "format":
-        raise FormatError(key, "is not a section of the blueprint")
-    doc[key] = value
-    return save_draft(version=version, document=doc, by=by, revision=revision, note=f"Edited {key}")
-
-
 def discard_draft(*, version: BlueprintVersion, by) -> Role:
     """Delete a draft (or a version in review). The published version is untouched."""
     permissions.require(permissions.can_edit(by, version.role), "you may not discard drafts of this role")

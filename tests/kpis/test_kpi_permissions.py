@@ -98,7 +98,7 @@ def test_who_sees_which_teams(personas, world, rival):
     for nobody in (personas.interviewer1, personas.outsider, AnonymousUser()):
         assert not permissions.visible_teams(nobody).exists()
     assert not permissions.can_see_kpis(personas.interviewer1) and not permissions.can_see_kpis(personas.outsider)
-    assert permissions.can_see_team(rival, search) and not permissions.can_see_team(rival, world.team)
+    assert set(permissions.visible_teams(rival)) == {search}
     assert set(permissions.visible_people(rival)) == set(Person.objects.filter(assignments__team=search))
 
 

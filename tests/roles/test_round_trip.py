@@ -7,7 +7,7 @@ from django.core.management import call_command
 
 from roles.blueprint_format import read_document, validate_document
 from roles.blueprint_format.synthetic import make_document
-from roles.models import BlueprintVersion, Role
+from roles.models import Role
 from roles.selectors import versions_with_content
 from roles.services.importing import import_file
 

@@ -13,7 +13,6 @@ from roles.services.drafts import (
     duplicate_role,
     open_or_start_draft,
     save_draft,
-    save_draft_section,
 )
 from roles.services.versions import VersionFrozen
 from roles.services.workflow import approve, send_back, submit_for_review
@@ -114,14 +113,14 @@ def test_a_stale_revision_is_refused_and_says_who_saved_meanwhile(role, personas
 def test_saving_a_section_validates_and_keeps_the_rest(role, personas):
     draft = open_or_start_draft(role=role, by=personas.editor)
     before = current_document(draft)
-    draft = save_draft_section(version=draft, key="responsibilities", by=personas.editor, revision=draft.revision,
-                               value=before["responsibilities"] + [{"category": "technical", "title": "New duty"}])
+    doc = {**before, "responsibilities": before["responsibilities"] + [{"category": "technical", "title": "New duty"}]}
+    draft = save_draft(version=draft, document=doc, by=personas.editor, revision=draft.revision)
     after = current_document(draft)
     assert after["responsibilities"][-1] == {"category": "technical", "title": "New duty", "detail": ""}
     assert after["kpis"] == before["kpis"]
     with pytest.raises(FormatError, match=r"responsibilities\[0\].category"):
-        save_draft_section(version=draft, key="responsibilities", by=personas.editor, revision=draft.revision,
-                           value=[{"category": "sideways", "title": "x"}])
+        save_draft(version=draft, document={**after, "responsibilities": [{"category": "sideways", "title": "x"}]},
+                   by=personas.editor, revision=draft.revision)
     assert current_document(draft) == after
 
 

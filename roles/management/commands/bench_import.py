@@ -19,7 +19,7 @@ from roles.blueprint_format.synthetic import make_document
 from roles.models import Role
 from roles.services.importing import import_file
 
-SEED = Path(settings.BASE_DIR).parent / "shared" / "seeds" / "junior-applied-ai-engineer.wp.json"
+SEED = Path(settings.BASE_DIR) / "tests" / "data" / "junior-applied-ai-engineer.wp.json"
 
 
 class Command(BaseCommand):
