@@ -54,7 +54,7 @@ class _DryRun(Exception):
     pass
 
 
-def _apply(doc: dict, *, by, publish: bool, note: str) -> tuple[str, BlueprintVersion]:
+def _apply(doc: dict, *, by, publish: bool, file: str, note: str) -> tuple[str, BlueprintVersion]:
     slug = doc["role"]["slug"]
     role, created = versions.get_or_create_role_locked(doc=doc)
     search_text = versions.search_text_for(doc)
@@ -62,8 +62,11 @@ def _apply(doc: dict, *, by, publish: bool, note: str) -> tuple[str, BlueprintVe
     digest = content_hash(doc)
     if current is not None and current.content_hash == digest:
         if publish and current.status != VersionStatus.PUBLISHED:
+            # The draft's content came from wherever it was written; this file only matched it.
+            note = note or f"Published on import of {file}, which has the same content as v{current.number}"
             return "published", versions.publish_version(version=current, by=by, note=note, search_text=search_text)
         return "unchanged", current
+    note = note or f"Imported from {file}"
     if current is not None and current.status == VersionStatus.IN_REVIEW:
         raise FormatError("role", f"{slug} v{current.number} is in review; approve or reject it before importing "
                                   "new content")
@@ -89,7 +92,7 @@ def import_document(raw: dict, *, file: str = "document", kind: str = "format-v1
                           warnings=list(warnings or []), notes=list(doc["notes"]), dry_run=dry_run)
     try:
         with transaction.atomic():
-            action, version = _apply(doc, by=by, publish=publish, note=note or f"Imported from {file}")
+            action, version = _apply(doc, by=by, publish=publish, file=file, note=note)
             result.action, result.version_number = action, version.number
             if dry_run:
                 raise _DryRun
