@@ -217,11 +217,21 @@ def export_all(directory: Path) -> Summary:
                                                  key=lambda v: json.dumps(v, sort_keys=True, default=str))
             summary.rows[label] = len(objects)
             (directory / "data" / f"{label}.json").write_text(
-                json.dumps(objects, cls=DjangoJSONEncoder, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+                json.dumps(objects, cls=ExactJSONEncoder, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     manifest = {"format": FORMAT, "version": FORMAT_VERSION, "created_at": _iso(timezone.now()),
                 "roles": summary.roles, "versions": summary.versions, "rows": summary.rows}
     (directory / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
     return summary
+
+
+class ExactJSONEncoder(DjangoJSONEncoder):
+    """Django's encoder cuts times to milliseconds, so a restored row would differ from the saved one (and a
+    time 0.000123 s past the second would export differently after a restore); a backup keeps every digit."""
+
+    def default(self, o):
+        if isinstance(o, datetime):
+            return o.isoformat()
+        return super().default(o)
 
 
 def _iso(value) -> str | None:

@@ -159,6 +159,10 @@ def test_export_all_then_import_all_into_an_empty_database_gives_the_same_portal
     Metric.objects.filter(pk=metric.pk).update(rule_kind="between", rule_low=2.0, rule_high=5.0, rule_unit="days",
                                                rule_corrected=True)
     record_decision(candidate=Candidate.objects.get(), by=users["hiring"], decision="hire", reason="Strong panel")
+    # A time a few microseconds past the second: cut to milliseconds it would come back as a whole second.
+    exact = Measurement.objects.order_by("pk").first()
+    exact_at = exact.recorded_at.replace(microsecond=123)
+    Measurement.objects.filter(pk=exact.pk).update(recorded_at=exact_at)
 
     assert sorted(BlueprintVersion.objects.filter(role=role).values_list("number", "status")) == [
         (1, VersionStatus.ARCHIVED), (2, VersionStatus.PUBLISHED), (4, VersionStatus.DRAFT)]
@@ -191,6 +195,7 @@ def test_export_all_then_import_all_into_an_empty_database_gives_the_same_portal
     role = Role.objects.get(slug="junior-applied-ai-engineer")
     assert role.published_version.number == 2 and role.last_version_number == 4
     assert Metric.objects.get(role=role, key=metric.key).rule_corrected
+    assert Measurement.objects.filter(recorded_at=exact_at).count() == 1
     assert User.objects.get(username="admin").check_password("demo")
     assert before == {
         "measurements": Measurement.objects.count(), "ratings": DimensionRating.objects.count(),
