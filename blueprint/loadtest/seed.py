@@ -30,7 +30,7 @@ from kpis.services.people import add_person, assign, ensure_team
 from kpis.services.rollups import run_rollup
 from kpis.targets import QUALITATIVE
 from roles.blueprint_format.synthetic import make_document
-from roles.models import Role
+from roles.models import FamilyAssignment, Role
 from roles.permissions import HR, INTERVIEWERS, PEOPLE_MANAGERS
 from roles.services.importing import import_file
 
@@ -117,13 +117,20 @@ class Seeder:
     # ---------- the demo world ----------
 
     def _demo(self) -> dict[str, User]:
-        """load_demo, with its users created first (load_demo would hash their password once each)."""
-        rows = yaml.safe_load((Path(settings.BASE_DIR) / "fixtures" / "demo.yaml").read_text())["users"]
+        """load_demo, with its users created first as load_demo would (it would hash their password once each,
+        and it leaves users that exist as they are)."""
+        demo = yaml.safe_load((Path(settings.BASE_DIR) / "fixtures" / "demo.yaml").read_text())
+        rows = demo["users"]
         for row in rows:
-            User.objects.get_or_create(username=row["username"], defaults={
+            user, created = User.objects.get_or_create(username=row["username"], defaults={
                 "first_name": row["first_name"], "last_name": row["last_name"], "password": self.hashed,
                 "email": f"{row['username']}@example.com",
                 "is_staff": bool(row.get("superuser")), "is_superuser": bool(row.get("superuser"))})
+            if created:
+                user.groups.set([Group.objects.get_or_create(name=name)[0] for name in row["groups"]])
+                for assignment in demo.get("family_assignments", []):
+                    if assignment["user"] == user.username:
+                        FamilyAssignment.objects.create(user=user, family=assignment["family"])
         call_command("load_demo", stdout=io.StringIO())
         return {user.username: user for user in User.objects.filter(username__in=[r["username"] for r in rows])}
 
