@@ -94,10 +94,13 @@ def _take_place(key: str) -> int | None:
     if cache.add(key, 1, timeout=settings.LOGIN_THROTTLE_WINDOW):
         return 1
     try:
-        return cache.incr(key)
+        number = cache.incr(key)
     except ValueError:  # gone since add(): the cache is unreachable (or the window ended just then)
         logger.warning("sign-in attempt not counted: the cache did not keep the count")
         return None
+    if number <= 1:  # Redis's INCR started a count that expired under it afresh, without a timeout
+        cache.touch(key, timeout=settings.LOGIN_THROTTLE_WINDOW)
+    return number
 
 
 def _give_place_back(key: str) -> None:

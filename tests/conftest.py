@@ -41,6 +41,15 @@ def django_db_serialized_rollback():
 
 
 @pytest.fixture
+def uploads_storage(settings, tmp_path):
+    """The "uploads" storage (staged uploads) in a folder of this test's own; a Path to the folder."""
+    folder = tmp_path / "staged-uploads"
+    settings.STORAGES = {**settings.STORAGES, "uploads": {"BACKEND": "django.core.files.storage.FileSystemStorage",
+                                                          "OPTIONS": {"location": str(folder)}}}
+    return folder
+
+
+@pytest.fixture
 def personas(db):
     return make_personas()
 
