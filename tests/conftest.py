@@ -1,5 +1,8 @@
+import atexit
 import json
 import os
+import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -19,6 +22,12 @@ def pytest_configure(config):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # Query counts must not depend on how long a test's set-up took: keep group names for the whole test.
     settings.PORTAL_GROUPS_MAX_AGE = 3600
+    # Files a test stages (an upload's preview) go to a folder of this run's own, never to var/; tests
+    # that look at them use the uploads_storage fixture.
+    staged = tempfile.mkdtemp(prefix="staged-uploads-")
+    atexit.register(shutil.rmtree, staged, ignore_errors=True)
+    settings.STORAGES = {**settings.STORAGES, "uploads": {"BACKEND": "django.core.files.storage.FileSystemStorage",
+                                                          "OPTIONS": {"location": staged}}}
 
 
 @pytest.hookimpl(hookwrapper=True)
