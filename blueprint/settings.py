@@ -171,7 +171,8 @@ STATIC_ROOT.mkdir(exist_ok=True)  # WhiteNoise warns on every start until collec
 #   UPLOADS_STORAGE_OPTIONS={"bucket_name": "blueprint", "endpoint_url": "https://s3.example.com"}
 # with AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY in the environment (boto3 reads them).
 _uploads_backend = env_str("UPLOADS_STORAGE_BACKEND", "django.core.files.storage.FileSystemStorage")
-_uploads_folder = {"location": str(VAR_DIR / "staged-uploads")} if _uploads_backend.endswith(".FileSystemStorage") else {}
+_uploads_folder = ({"location": str(VAR_DIR / "staged-uploads")} if _uploads_backend.endswith(".FileSystemStorage")
+                   else {})
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},

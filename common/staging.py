@@ -8,9 +8,11 @@ when that is a folder, as in docker-compose.)
 """
 import hashlib
 import logging
+import re
 import uuid
 from datetime import timedelta
 
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.files.base import ContentFile
 from django.core.files.storage import storages
 from django.http import Http404
@@ -19,6 +21,7 @@ from django.utils import timezone
 from .models import StagedUpload
 
 LIFETIME = timedelta(hours=24)
+KIND = re.compile(r"\A[a-z][a-z0-9_.]{0,39}\Z")  # part of the stored name
 PURGE_BATCH = 100
 logger = logging.getLogger(__name__)
 
@@ -27,9 +30,13 @@ class StagedUploadGone(Http404):
     """No such upload for this owner and kind: never staged, expired, already used, or someone else's."""
 
 
-def stage_upload(*, owner, kind: str, name: str, data: bytes, meta: dict | None = None) -> StagedUpload:
+def stage_upload(*, owner: AbstractBaseUser, kind: str, name: str, data: bytes,
+                 meta: dict | None = None) -> StagedUpload:
     """Keep `data` until it is confirmed, discarded or LIFETIME has passed; the row's token is what the
-    browser sends back. `meta` holds what the uploader chose with the file (JSON-serialisable)."""
+    browser sends back. `kind` says what the file is for ("kpis.csv"); `meta` holds what the uploader
+    chose with the file (JSON-serialisable)."""
+    if not KIND.match(kind):
+        raise ValueError(f"kind must be a plain lower-case name such as 'kpis.csv', not {kind!r}")
     purge_expired()
     upload = StagedUpload(owner=owner, kind=kind, name=name[:200], size=len(data),
                           sha256=hashlib.sha256(data).hexdigest(), meta=meta or {},
@@ -51,7 +58,7 @@ def _parse(token: str) -> uuid.UUID | None:
         return None
 
 
-def read_staged(*, token: str, owner, kind: str) -> tuple[StagedUpload, bytes]:
+def read_staged(*, token: str, owner: AbstractBaseUser, kind: str) -> tuple[StagedUpload, bytes]:
     """The upload of this token and its bytes, if `owner` staged it as `kind` and it has not expired;
     StagedUploadGone (a 404) otherwise. Bytes that do not match the recorded size and digest are
     treated as gone, and discarded."""
@@ -74,7 +81,7 @@ def read_staged(*, token: str, owner, kind: str) -> tuple[StagedUpload, bytes]:
     return upload, data
 
 
-def discard_staged(*, token: str, owner, kind: str) -> bool:
+def discard_staged(*, token: str, owner: AbstractBaseUser, kind: str) -> bool:
     """Remove the upload of this token if `owner` staged it as `kind`; whether this call removed it.
     Of two requests discarding the same upload, one gets True: confirming can claim an upload this way."""
     pk = _parse(token)
@@ -82,7 +89,7 @@ def discard_staged(*, token: str, owner, kind: str) -> bool:
     return upload is not None and _remove(upload)
 
 
-def claim_staged(*, token: str, owner, kind: str) -> tuple[StagedUpload, bytes]:
+def claim_staged(*, token: str, owner: AbstractBaseUser, kind: str) -> tuple[StagedUpload, bytes]:
     """read_staged() and discard_staged() at once, for confirming: the bytes go to one request only
     (a second click, or a second tab, finds the upload gone), and nothing is left staged whatever
     the confirmation's outcome."""

@@ -109,3 +109,10 @@ def test_uploads_are_staged_on_s3_compatible_storage_through_django_storages(per
     assert storages["uploads"].__class__.__name__ == "S3Storage"
     assert claim_staged(token=upload.token, owner=personas.admin, kind="roles.import")[1] == b'{"a": 1}'
     assert s3_uploads.list_objects_v2(Bucket="blueprint-uploads")["KeyCount"] == 0
+
+
+@pytest.mark.parametrize("kind", ["../etc", "Roles.Import", "", "kpis/csv", "x" * 41])
+def test_a_kind_is_a_plain_name_because_it_is_part_of_the_stored_name(personas, uploads_storage, kind):
+    with pytest.raises(ValueError, match="plain lower-case name"):
+        stage_upload(owner=personas.admin, kind=kind, name="a.csv", data=DATA)
+    assert files_in(uploads_storage) == [] and not StagedUpload.objects.exists()

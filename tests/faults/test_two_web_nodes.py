@@ -75,7 +75,8 @@ class PrivateS3:
     """moto's S3-compatible server on a free port, with one empty bucket."""
 
     BUCKET = "blueprint-uploads"
-    CREDENTIALS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_DEFAULT_REGION": "us-east-1"}
+    CREDENTIALS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
+                   "AWS_DEFAULT_REGION": "us-east-1"}
 
     def __init__(self, workdir):
         from botocore.config import Config

@@ -70,8 +70,9 @@ def test_preview_shows_what_would_happen_and_writes_nothing(admin, uploads_dir):
     assert "Confirm import of 2 files" in html
     staged = StagedUpload.objects.order_by("name")
     assert sorted(tokens_of(response)) == sorted(s.token for s in staged)
-    assert [(s.name, s.kind, s.meta) for s in staged] == [("harbor-pilot.json", "roles.import", {"publish": False}),
-                                                          ("lighthouse-keeper.json", "roles.import", {"publish": False})]
+    assert [(s.name, s.kind, s.meta) for s in staged] == [
+        ("harbor-pilot.json", "roles.import", {"publish": False}),
+        ("lighthouse-keeper.json", "roles.import", {"publish": False})]
     assert len(staged_files(uploads_dir)) == 2
     assert "import" not in " ".join(admin.session.keys())  # the rows and the storage are the only state
 
