@@ -1,4 +1,5 @@
 """Typed readers for environment variables: the one place settings come from."""
+import json
 import os
 
 
@@ -20,3 +21,16 @@ def env_int(name: str, default: int) -> int:
 
 def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+def env_json(name: str, default=None):
+    """A JSON value, e.g. a storage's OPTIONS object; `default` when unset or empty."""
+    value = os.environ.get(name)
+    if value in (None, ""):
+        return default
+    try:
+        return json.loads(value)
+    except ValueError as exc:
+        from django.core.exceptions import ImproperlyConfigured
+
+        raise ImproperlyConfigured(f"{name} is not valid JSON: {exc}") from None

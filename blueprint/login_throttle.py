@@ -1,49 +1,62 @@
 """Sign-in throttling: after repeated FAILED attempts, sign-in is refused for a while.
 
-Only failures count (Django's `user_login_failed` signal, sent by `authenticate()` for the login
-page and the admin's), so people and browser tests that sign in correctly many times are never
-slowed down. Two independent limits, both kept in the cache:
+Two independent limits, counted in the cache that every web process shares (CACHE_URL):
 
-- per username: LOGIN_THROTTLE_USER_LIMIT failures (default 5) within LOGIN_THROTTLE_WINDOW seconds
+- per account: LOGIN_THROTTLE_USER_LIMIT failures (default 5) within LOGIN_THROTTLE_WINDOW seconds
   (default 900) lock that username for LOGIN_THROTTLE_LOCKOUT seconds (default 900), whatever the IP;
 - per client IP: LOGIN_THROTTLE_IP_LIMIT failures (default 20) within the same window lock every
   sign-in from that IP (password spraying over many usernames).
 
-While locked, the form refuses before checking the password, so even the right password is refused
-and the attempt is not counted again. A successful sign-in clears its username's failures.
-The client IP is REMOTE_ADDR, or the last X-Forwarded-For hop when BLUEPRINT_BEHIND_PROXY is on.
+An attempt takes its place in both counts BEFORE its password is checked, atomically (cache `add`,
+then `incr`, the window being the count's timeout); one that finds a count full is refused without
+checking the password, so however many requests arrive at once on however many processes, at most
+LIMIT passwords are tried per window. A failure keeps its places, and the one that took the last
+place locks; a success gives its places back and clears its account's count, so people who sign in
+correctly are never slowed down. The account is the username as typed, NFKC-normalised, casefolded
+and stripped ("Admin", "admin" and full-width "ａｄｍｉｎ" are one), hashed into the key. The client
+IP is REMOTE_ADDR, or the last X-Forwarded-For hop when BLUEPRINT_BEHIND_PROXY is on.
+
+When the cache keeps nothing (an unreachable Redis, see common/cache.py), attempts are allowed and
+a warning is logged: the throttle must not lock everyone out of the portal.
+
+Not django-axes: it applies one failure limit to every lockout parameter (a username and an IP
+cannot have 5 and 20) and checks the limit before the password but counts after it, so concurrent
+guesses all get through.
 """
 import hashlib
+import logging
 import time
+import unicodedata
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import AuthenticationForm
-from django.contrib.auth.signals import user_logged_in, user_login_failed
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.dispatch import receiver
 
 PREFIX = "login-throttle"
+logger = logging.getLogger(__name__)
 
 
-def _setting(name: str, default: int) -> int:
-    return int(getattr(settings, name, default))
+class Locked(Exception):
+    """Sign-in is refused for this account or address for `seconds` more."""
+
+    def __init__(self, seconds: int):
+        super().__init__(seconds)
+        self.seconds = max(int(seconds), 1)
 
 
-def window() -> int:
-    return _setting("LOGIN_THROTTLE_WINDOW", 15 * 60)
-
-
-def lockout() -> int:
-    return _setting("LOGIN_THROTTLE_LOCKOUT", 15 * 60)
+def normalise(username: str) -> str:
+    """The account a typed username counts against."""
+    return unicodedata.normalize("NFKC", username).casefold().strip()
 
 
 def client_ip(request) -> str:
     if request is None:
         return ""
-    if getattr(settings, "BLUEPRINT_BEHIND_PROXY", False):
+    if settings.BLUEPRINT_BEHIND_PROXY:
         forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
         hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
         if hops:
@@ -51,54 +64,95 @@ def client_ip(request) -> str:
     return request.META.get("REMOTE_ADDR", "")
 
 
-def _key(kind: str, value: str) -> str:
-    return f"{PREFIX}:{kind}:{hashlib.sha256(value.encode()).hexdigest()[:32]}"
+@dataclass(frozen=True)
+class Count:
+    """One limit: the failures of an account or of an address, and the lock they lead to."""
+
+    key: str
+    limit: int
+    per_account: bool
+
+    @property
+    def lock_key(self) -> str:
+        return f"{self.key}:locked"
 
 
-def _keys(username: str, ip: str) -> list[tuple[str, int]]:
-    keys = []
-    if username:
-        keys.append((_key("user", username.strip().lower()), _setting("LOGIN_THROTTLE_USER_LIMIT", 5)))
+def _counts(username: str, ip: str) -> list[Count]:
+    counts = []
+    account = normalise(username)
+    if account:
+        counts.append(Count(f"{PREFIX}:user:{hashlib.sha256(account.encode()).hexdigest()[:32]}",
+                            settings.LOGIN_THROTTLE_USER_LIMIT, per_account=True))
     if ip:
-        keys.append((_key("ip", ip), _setting("LOGIN_THROTTLE_IP_LIMIT", 20)))
-    return keys
+        counts.append(Count(f"{PREFIX}:ip:{hashlib.sha256(ip.encode()).hexdigest()[:32]}",
+                            settings.LOGIN_THROTTLE_IP_LIMIT, per_account=False))
+    return counts
 
 
-def _recent(key: str, now: float) -> list[float]:
-    return [t for t in cache.get(key, []) if now - t < window()]
+def _take_place(key: str) -> int | None:
+    """Add one to a count, atomically; its number, or None when the cache keeps nothing."""
+    if cache.add(key, 1, timeout=settings.LOGIN_THROTTLE_WINDOW):
+        return 1
+    try:
+        number = cache.incr(key)
+    except ValueError:  # gone since add(): the cache is unreachable (or the window ended just then)
+        logger.warning("sign-in attempt not counted: the cache did not keep the count")
+        return None
+    if number <= 1:  # Redis's INCR started a count that expired under it afresh, without a timeout
+        cache.touch(key, timeout=settings.LOGIN_THROTTLE_WINDOW)
+    return number
 
 
-def locked_for(username: str, ip: str) -> int:
-    """Seconds until sign-in is allowed again for this username or IP; 0 when it is allowed."""
+def _give_place_back(key: str) -> None:
+    try:
+        cache.decr(key)
+    except ValueError:  # the window ended meanwhile: nothing to give back
+        pass
+
+
+@dataclass
+class Attempt:
+    """A sign-in attempt holding a place in each count until its password is known good or bad."""
+
+    places: list[tuple[Count, int]] = field(default_factory=list)
+
+    def failed(self) -> None:
+        """The password was wrong: keep the places; the attempt that took a count's last one locks it."""
+        for count, number in self.places:
+            if number >= count.limit:
+                cache.set(count.lock_key, time.time() + settings.LOGIN_THROTTLE_LOCKOUT,
+                          timeout=settings.LOGIN_THROTTLE_LOCKOUT)
+                # The full count lives as long as the lock: an attempt that looked for the lock just
+                # before it was set still finds no place. After the lockout, a fresh window.
+                cache.touch(count.key, timeout=settings.LOGIN_THROTTLE_LOCKOUT)
+
+    def succeeded(self) -> None:
+        """Signed in: the account's failures are forgotten, the address's place is given back."""
+        for count, _number in self.places:
+            if count.per_account:
+                cache.delete(count.key)
+            else:
+                _give_place_back(count.key)
+
+
+def begin(username: str, ip: str) -> Attempt:
+    """Take a place for an attempt to sign in as `username` from `ip`; raises Locked when refused."""
+    counts = _counts(username, ip)
     now = time.time()
-    wait = 0
-    for key, limit in _keys(username, ip):
-        failures = _recent(key, now)
-        if len(failures) >= limit:
-            wait = max(wait, int(failures[-1] + lockout() - now) + 1)
-    return max(wait, 0)
-
-
-def record_failure(username: str, ip: str) -> None:
-    now = time.time()
-    for key, limit in _keys(username, ip):
-        failures = _recent(key, now)[-(limit * 2):] + [now]
-        cache.set(key, failures, timeout=window() + lockout())
-
-
-def clear(username: str = "", ip: str = "") -> None:
-    for key, _limit in _keys(username, ip):
-        cache.delete(key)
-
-
-@receiver(user_login_failed, dispatch_uid="blueprint.login_throttle.failed")
-def _on_login_failed(sender, credentials, request=None, **kwargs):
-    record_failure(str(credentials.get("username") or ""), client_ip(request))
-
-
-@receiver(user_logged_in, dispatch_uid="blueprint.login_throttle.success")
-def _on_logged_in(sender, request, user, **kwargs):
-    clear(username=user.get_username())
+    locks = cache.get_many([count.lock_key for count in counts])
+    if locks:
+        raise Locked(max(locks.values()) - now)
+    attempt = Attempt()
+    for count in counts:
+        number = _take_place(count.key)
+        if number is None:
+            continue
+        attempt.places.append((count, number))
+        if number > count.limit:  # the count is full: attempts in flight hold the last places
+            for taken, _number in attempt.places:
+                _give_place_back(taken.key)
+            raise Locked(settings.LOGIN_THROTTLE_LOCKOUT)
+    return attempt
 
 
 def locked_message(seconds: int) -> str:
@@ -108,17 +162,26 @@ def locked_message(seconds: int) -> str:
 
 
 class ThrottleMixin:
-    """For an AuthenticationForm: refuse before authenticating while the username or the IP is locked."""
+    """For an AuthenticationForm: take a place before the password is checked, refuse while locked."""
 
-    throttled = False
+    throttled_for = 0  # seconds, when this attempt was refused
 
     def clean(self):
-        username = self.data.get("username", "") if hasattr(self.data, "get") else ""
-        wait = locked_for(str(username), client_ip(self.request))
-        if wait:
-            self.throttled = True
-            raise ValidationError(locked_message(wait), code="throttled")
-        return super().clean()
+        username = str(self.data.get("username") or "")
+        if not username or not self.data.get("password"):
+            return super().clean()  # no password is checked: nothing to count
+        try:
+            attempt = begin(username, client_ip(self.request))
+        except Locked as locked:
+            self.throttled_for = locked.seconds
+            raise ValidationError(locked_message(locked.seconds), code="throttled") from None
+        try:
+            cleaned = super().clean()
+        except ValidationError:
+            attempt.failed()
+            raise
+        attempt.succeeded()
+        return cleaned
 
 
 class ThrottledAuthenticationForm(ThrottleMixin, AuthenticationForm):
@@ -136,7 +199,7 @@ class ThrottledLoginView(auth_views.LoginView):
 
     def form_invalid(self, form):
         response = super().form_invalid(form)
-        if getattr(form, "throttled", False):
+        if form.throttled_for:
             response.status_code = 429
-            response["Retry-After"] = str(locked_for(form.data.get("username", ""), client_ip(self.request)))
+            response["Retry-After"] = str(form.throttled_for)
         return response

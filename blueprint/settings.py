@@ -9,7 +9,7 @@ from pathlib import Path
 
 import dj_database_url
 
-from .env import env_bool, env_int, env_list, env_str
+from .env import env_bool, env_int, env_json, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("BLUEPRINT_VAR_DIR", str(BASE_DIR / "var")))
@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "drf_spectacular",
     "django_celery_beat",
+    "common",
     "roles",
     "kpis",
     "hiring",
@@ -102,6 +103,11 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Sign-in throttling, the role page's fragments and their links generation, DRF's throttles: more than
+# one web process (gunicorn workers, machines) must share them, so production sets CACHE_URL (a Redis
+# database of its own, e.g. redis://redis:6379/1). Without it, each process has its own memory cache,
+# which is right for `make run` and the tests only. An unreachable Redis is served as an empty cache
+# (common/cache.py), each call waiting at most CACHE_SOCKET_TIMEOUT seconds.
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
@@ -110,7 +116,9 @@ CACHES = {
     }
 }
 if env_str("CACHE_URL"):
-    CACHES["default"] = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": env_str("CACHE_URL")}
+    _cache_timeout = env_int("CACHE_SOCKET_TIMEOUT", 1)
+    CACHES["default"] = {"BACKEND": "common.cache.FailSoftRedisCache", "LOCATION": env_str("CACHE_URL"),
+                         "OPTIONS": {"socket_connect_timeout": _cache_timeout, "socket_timeout": _cache_timeout}}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -158,9 +166,19 @@ STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = VAR_DIR / "staticfiles"
 STATIC_ROOT.mkdir(exist_ok=True)  # WhiteNoise warns on every start until collectstatic has run
+# "uploads": files staged between an import's preview and its confirmation (common/staging.py). Every
+# web process must reach the same storage: the default folder serves the processes of one machine;
+# several machines need a shared one, e.g. S3-compatible storage through django-storages:
+#   UPLOADS_STORAGE_BACKEND=storages.backends.s3.S3Storage
+#   UPLOADS_STORAGE_OPTIONS={"bucket_name": "blueprint", "endpoint_url": "https://s3.example.com"}
+# with AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY in the environment (boto3 reads them).
+_uploads_backend = env_str("UPLOADS_STORAGE_BACKEND", "django.core.files.storage.FileSystemStorage")
+_uploads_folder = ({"location": str(VAR_DIR / "staged-uploads")} if _uploads_backend.endswith(".FileSystemStorage")
+                   else {})
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+    "uploads": {"BACKEND": _uploads_backend, "OPTIONS": env_json("UPLOADS_STORAGE_OPTIONS", _uploads_folder)},
 }
 WHITENOISE_USE_FINDERS = True
 

@@ -8,8 +8,9 @@ and both are handled:
 * the templates that draw it: a fingerprint of their source is part of the key, so a deploy that
   changes them renders afresh;
 * the career path links to other roles by title, which appear and disappear as roles are
-  published: every publish bumps a "links generation" stored in the cache, read in the same round
-  trip as the page, and a page drawn under an older generation is redrawn.
+  published: every publish bumps a "links generation" stored in the cache that every process
+  shares (CACHE_URL), read before the page, and a page drawn under an older generation is redrawn,
+  by whichever process drew it. With the cache unreachable, every page is drawn afresh.
 
 Per request the view then does: session, user, one query for the role's published version id
 (which also tells whether the user is in a portal group), one cache round trip. On a miss the
@@ -119,6 +120,14 @@ def cached_role_page(version_id: int) -> tuple[str, bytes]:
     """
     key = body_cache_key(version_id)
     generation = cache.get(LINKS_GENERATION_KEY)
+    if generation is None:
+        cache.add(LINKS_GENERATION_KEY, uuid.uuid4().hex, None)
+        generation = cache.get(LINKS_GENERATION_KEY)
+    if generation is None:
+        # The cache keeps nothing (Redis unreachable): a memo checked against no generation would miss
+        # the publishes of other processes, so render afresh until the cache is back.
+        version = BlueprintVersion.objects.select_related("role", "published_by").get(pk=version_id)
+        return version.title, render_page(version).encode()
     entry = _FRAGMENT_MEMO.get(version_id)
     if entry is not None and entry[0] == (key, generation):
         return entry[1], entry[2]

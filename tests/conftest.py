@@ -1,5 +1,8 @@
+import atexit
 import json
 import os
+import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -20,6 +23,12 @@ def pytest_configure(config):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # Query counts must not depend on how long a test's set-up took: keep group names for the whole test.
     settings.PORTAL_GROUPS_MAX_AGE = 3600
+    # Files a test stages (an upload's preview) go to a folder of this run's own, never to var/; tests
+    # that look at them use the uploads_storage fixture.
+    staged = tempfile.mkdtemp(prefix="staged-uploads-")
+    atexit.register(shutil.rmtree, staged, ignore_errors=True)
+    settings.STORAGES = {**settings.STORAGES, "uploads": {"BACKEND": "django.core.files.storage.FileSystemStorage",
+                                                          "OPTIONS": {"location": staged}}}
 
 
 @pytest.hookimpl(hookwrapper=True)
@@ -39,6 +48,15 @@ def django_db_serialized_rollback():
     restore. A test that flushed with post_migrate instead would leave rows the next one's restore
     collides with, so the outcome would depend on the order xdist happens to run them in."""
     return None
+
+
+@pytest.fixture
+def uploads_storage(settings, tmp_path):
+    """The "uploads" storage (staged uploads) in a folder of this test's own; a Path to the folder."""
+    folder = tmp_path / "staged-uploads"
+    settings.STORAGES = {**settings.STORAGES, "uploads": {"BACKEND": "django.core.files.storage.FileSystemStorage",
+                                                          "OPTIONS": {"location": str(folder)}}}
+    return folder
 
 
 @pytest.fixture

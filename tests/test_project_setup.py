@@ -104,6 +104,42 @@ def test_compose_app_services_use_postgres_and_redis_by_service_name(compose, na
     assert service["build"] == "." or service["build"]["context"] == "."
 
 
+@pytest.mark.parametrize("name", APP_SERVICES)
+def test_compose_app_services_share_one_redis_cache_apart_from_the_broker(compose, name):
+    env = environment(compose["services"][name])
+    cache, broker = urlsplit(env.get("CACHE_URL", "")), urlsplit(env["REDIS_URL"])
+    assert cache.scheme == "redis" and cache.hostname == "redis", "CACHE_URL must name the compose Redis"
+    assert cache.path not in ("", "/", broker.path), "the cache needs a Redis database of its own"
+    caches = {environment(compose["services"][other])["CACHE_URL"] for other in APP_SERVICES}
+    assert caches == {env["CACHE_URL"]}
+
+
+def test_a_cache_url_gives_every_process_the_fail_soft_redis_cache(tmp_path):
+    printed = subprocess.run([sys.executable, "-c", "from django.conf import settings; import json; "
+                              "print(json.dumps(settings.CACHES['default']))"], cwd=ROOT, capture_output=True,
+                             text=True, timeout=60, env=clean_env(tmp_path, CACHE_URL="redis://cache.example:6379/1"))
+    assert printed.returncode == 0, printed.stderr
+    cache = json.loads(printed.stdout.strip().splitlines()[-1])
+    assert cache["BACKEND"] == "common.cache.FailSoftRedisCache" and cache["LOCATION"] == "redis://cache.example:6379/1"
+    assert cache["OPTIONS"] == {"socket_connect_timeout": 1, "socket_timeout": 1}
+
+
+def test_staged_uploads_go_to_the_storage_the_environment_names(tmp_path):
+    code = "from django.conf import settings; import json; print(json.dumps(settings.STORAGES['uploads']))"
+
+    def uploads(**env):
+        done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60,
+                              env=clean_env(tmp_path, **env))
+        assert done.returncode == 0, done.stderr
+        return json.loads(done.stdout.strip().splitlines()[-1])
+
+    assert uploads() == {"BACKEND": "django.core.files.storage.FileSystemStorage",
+                         "OPTIONS": {"location": str(tmp_path / "staged-uploads")}}
+    s3 = {"bucket_name": "blueprint", "endpoint_url": "https://s3.example.com"}
+    assert uploads(UPLOADS_STORAGE_BACKEND="storages.backends.s3.S3Storage", UPLOADS_STORAGE_OPTIONS=json.dumps(s3)) \
+        == {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": s3}
+
+
 def test_dockerfile_installs_the_project_on_python_311_slim_as_a_non_root_user():
     dockerfile = (ROOT / "Dockerfile").read_text()
     assert re.search(r"^FROM python:3\.11-slim\b", dockerfile, re.M)

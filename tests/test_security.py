@@ -268,9 +268,8 @@ def test_the_admin_sign_in_is_throttled_too(personas):
 # ---------- uploads: size limits, never served back as HTML ----------
 
 @pytest.fixture
-def uploads_in_tmp(settings, tmp_path):
-    settings.VAR_DIR = tmp_path
-    return tmp_path
+def uploads_in_tmp(uploads_storage):
+    return uploads_storage
 
 
 def test_an_oversized_blueprint_upload_is_refused_with_a_clear_message(client, personas, settings, uploads_in_tmp):

@@ -1,25 +1,21 @@
 """Recording measurements: one by the form (/kpis/record/), many by CSV (/kpis/upload/, preview first).
 
-Between preview and confirm the uploaded file waits on the server under settings.VAR_DIR/kpi-uploads/
-<token>/, where <token> is random, remembered in the uploader's session and checked against it (as
-roles.views.importing does for blueprints): the browser only sends the token back. On confirm the
-file is read and checked again, then written all or nothing; files left behind are swept after a day.
+Between preview and confirm the uploaded file waits as a staged upload (common.staging: a database
+row and the uploads storage, so any web process can take the confirmation), with the role it was
+checked for: the browser only sends its random token back, which only the uploader can use. On
+confirm the file is claimed (removed from staging, whatever the outcome), read and checked again,
+then written all or nothing; a file whose preview cannot be confirmed is not kept at all.
 """
-import json
-import re
-import secrets
-import shutil
-import time
-from dataclasses import dataclass
-from pathlib import Path, PurePath
+from pathlib import PurePath
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
+from common.models import StagedUpload
+from common.staging import StagedUploadGone, claim_staged, discard_staged, stage_upload
 from kpis import permissions
 from kpis.forms import CsvUploadForm, MeasurementForm
 from kpis.models import Assignment, Metric, Person, Source
@@ -29,9 +25,7 @@ from roles.models import Role
 
 from . import kpi_crumbs
 
-SESSION_KEY = "kpi_uploads"
-TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{32,64}$")
-STALE_AFTER = 24 * 3600
+STAGED_KIND = "kpis.csv"
 PREVIEW_ROWS = 200
 
 
@@ -84,70 +78,11 @@ def record_one(request):
 
 # ---------- CSV upload ----------
 
-@dataclass
-class Upload:
-    token: str
-    name: str
-    role_id: int
-
-    @staticmethod
-    def root() -> Path:
-        return Path(settings.VAR_DIR) / "kpi-uploads"
-
-    @property
-    def path(self) -> Path:
-        return self.root() / self.token
-
-    def data(self) -> bytes:
-        return (self.path / "upload.csv").read_bytes()
-
-    def delete(self) -> None:
-        shutil.rmtree(self.path, ignore_errors=True)
+def _display_name(name: str) -> str:
+    return (PurePath((name or "").replace("\\", "/")).name or "upload.csv")[:200]
 
 
-def _sweep_stale() -> None:
-    root = Upload.root()
-    if not root.is_dir():
-        return
-    cutoff = time.time() - STALE_AFTER
-    for child in root.iterdir():
-        if child.is_dir() and child.stat().st_mtime < cutoff:
-            shutil.rmtree(child, ignore_errors=True)
-
-
-def _store(request, upload_file, role: Role) -> Upload:
-    _sweep_stale()
-    name = (PurePath((upload_file.name or "").replace("\\", "/")).name or "upload.csv")[:200]
-    upload = Upload(token=secrets.token_urlsafe(32), name=name, role_id=role.pk)
-    upload.path.mkdir(parents=True)
-    with open(upload.path / "upload.csv", "wb") as out:
-        for chunk in upload_file.chunks():
-            out.write(chunk)
-    (upload.path / "manifest.json").write_text(json.dumps(
-        {"user": request.user.pk, "name": name, "role": role.pk, "created": time.time()}))
-    request.session[SESSION_KEY] = [*request.session.get(SESSION_KEY, [])[-4:], upload.token]
-    return upload
-
-
-def _load(request, token: str) -> Upload | None:
-    """The upload of this token, if this session made it and it is still on disk."""
-    if not TOKEN_RE.match(token or "") or token not in request.session.get(SESSION_KEY, []):
-        return None
-    try:
-        data = json.loads((Upload.root() / token / "manifest.json").read_text())
-    except (OSError, ValueError):
-        return None
-    if data.get("user") != request.user.pk:
-        return None
-    return Upload(token=token, name=data["name"], role_id=data["role"])
-
-
-def _forget(request, upload: Upload) -> None:
-    upload.delete()
-    request.session[SESSION_KEY] = [t for t in request.session.get(SESSION_KEY, []) if t != upload.token]
-
-
-def _preview_context(upload: Upload, role: Role, parsed: Parsed, *, engine_errors=(), result=None) -> dict:
+def _preview_context(upload: StagedUpload, role: Role, parsed: Parsed, *, engine_errors=(), result=None) -> dict:
     by_index = {}
     for error in engine_errors:
         by_index.setdefault(error.index, []).append(error)
@@ -165,8 +100,8 @@ def _preview_context(upload: Upload, role: Role, parsed: Parsed, *, engine_error
     }
 
 
-def _check(request, upload: Upload, role: Role):
-    parsed = read_csv(upload.data(), by=request.user, role=role)
+def _check(request, data: bytes, role: Role):
+    parsed = read_csv(data, by=request.user, role=role)
     result, engine_errors = None, []
     if parsed.ok:
         try:
@@ -182,16 +117,20 @@ def upload_csv(request):
     _, _, roles, _ = _recordable(request.user)
     action = request.POST.get("action", "") if request.method == "POST" else ""
     if action in ("confirm", "cancel"):
-        upload = _load(request, request.POST.get("token", ""))
-        role = roles.filter(pk=upload.role_id).first() if upload else None
+        token = request.POST.get("token", "")
+        if action == "cancel":
+            discard_staged(token=token, owner=request.user, kind=STAGED_KIND)
+            messages.info(request, "Upload cancelled; nothing was written.")
+            return redirect("kpis:upload")
+        try:
+            upload, data = claim_staged(token=token, owner=request.user, kind=STAGED_KIND)
+        except StagedUploadGone:
+            upload, data = None, b""
+        role = roles.filter(pk=upload.meta.get("role")).first() if upload else None
         if upload is None or role is None:
             messages.error(request, "That upload has expired or was already recorded. Please upload the file again.")
             return redirect("kpis:upload")
-        if action == "cancel":
-            _forget(request, upload)
-            messages.info(request, "Upload cancelled; nothing was written.")
-            return redirect("kpis:upload")
-        parsed = read_csv(upload.data(), by=request.user, role=role)
+        parsed = read_csv(data, by=request.user, role=role)
         if parsed.ok:
             try:
                 result = record(parsed.measurements(), by=request.user, source=Source.CSV)
@@ -201,7 +140,6 @@ def upload_csv(request):
             except PermissionDenied as exc:
                 parsed.file_errors.append(str(exc) or "You may not record some of these measurements.")
             else:
-                _forget(request, upload)
                 messages.success(request, f"Recorded {len(parsed.rows):,} measurements from {upload.name}: "
                                           f"{result.created:,} new, {result.updated:,} updated. "
                                           "Dashboards refresh within a few minutes.")
@@ -216,10 +154,14 @@ def upload_csv(request):
                                    f"{MAX_BYTES // 1_048_576} MB. Split it into smaller files.")
         else:
             role = form.cleaned_data["role"]
-            upload = _store(request, file, role)
-            parsed, result, engine_errors = _check(request, upload, role)
-            return render(request, "kpis/upload_preview.html", _preview_context(
-                upload, role, parsed, engine_errors=engine_errors, result=result))
+            data = b"".join(file.chunks())
+            upload = stage_upload(owner=request.user, kind=STAGED_KIND, name=_display_name(file.name), data=data,
+                                  meta={"role": role.pk})
+            parsed, result, engine_errors = _check(request, data, role)
+            context = _preview_context(upload, role, parsed, engine_errors=engine_errors, result=result)
+            if not context["ready"]:  # nothing to confirm: keep nothing
+                discard_staged(token=upload.token, owner=request.user, kind=STAGED_KIND)
+            return render(request, "kpis/upload_preview.html", context)
     return render(request, "kpis/upload.html", {
         "form": form, "nav": "kpis", "columns": COLUMNS, "max_mb": MAX_BYTES // 1_048_576, "max_bytes": MAX_BYTES,
         "roles": roles,

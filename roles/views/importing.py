@@ -1,17 +1,13 @@
 """/import/: upload blueprint files, preview what would change (dry run), then confirm.
 
-Between the two steps the uploaded bytes wait on the server, under settings.VAR_DIR/uploads/<token>/,
-where <token> is random, remembered in the uploader's session and checked against it: the browser
-only ever sends the token back, never a path or the files' content a second time. A batch is
-deleted once confirmed or cancelled, and batches left behind are swept after a day.
+Between the two steps each file waits as a staged upload (common.staging: a database row and the
+uploads storage, so any web process can take the confirmation): the preview page carries the
+files' random tokens, which only their uploader can use; the browser never sends a path or the
+content a second time. Confirming claims the files and removes them, whatever the import's outcome;
+a cancelled upload, or one whose files all failed the preview, is removed at once.
 """
-import json
-import re
-import secrets
-import shutil
-import time
 from dataclasses import dataclass, field
-from pathlib import Path, PurePath
+from pathlib import PurePath
 
 from django.conf import settings
 from django.contrib import messages
@@ -20,13 +16,12 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
+from common.staging import StagedUploadGone, claim_staged, discard_staged, stage_upload
 from roles import permissions
 from roles.forms import ImportUploadForm
 from roles.services.importing import ImportFailure, ImportResult, import_file
 
-SESSION_KEY = "import_batches"
-TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{32,64}$")
-STALE_AFTER = 24 * 3600
+STAGED_KIND = "roles.import"
 
 # (key in ImportResult.counts, singular, plural), in the order of the role page's sections.
 COUNT_LABELS = (
@@ -69,30 +64,23 @@ class FileOutcome:
 
 
 @dataclass
+class BatchFile:
+    name: str
+    data: bytes = b""
+    token: str = ""  # staged; empty when the file was refused (too big)
+    error: str = ""
+
+
+@dataclass
 class Batch:
-    """Uploaded files waiting between preview and confirm, on disk under a random token."""
+    """The files of one upload, between preview and confirm."""
 
-    token: str
     publish: bool
-    files: list[dict] = field(default_factory=list)  # {"name", "stored"} or {"name", "error"}
-
-    @staticmethod
-    def root() -> Path:
-        return Path(settings.VAR_DIR) / "uploads"
+    files: list[BatchFile] = field(default_factory=list)
 
     @property
-    def path(self) -> Path:
-        return self.root() / self.token
-
-    def save(self, *, user_id: int) -> None:
-        (self.path / "manifest.json").write_text(json.dumps(
-            {"user": user_id, "publish": self.publish, "files": self.files, "created": time.time()}))
-
-    def data(self, entry: dict) -> bytes:
-        return (self.path / entry["stored"]).read_bytes()
-
-    def delete(self) -> None:
-        shutil.rmtree(self.path, ignore_errors=True)
+    def tokens(self) -> list[str]:
+        return [f.token for f in self.files if f.token]
 
 
 def _display_name(name: str) -> str:
@@ -106,68 +94,51 @@ def _too_big(name: str, size: int) -> ImportFailure:
                                        "per file")
 
 
-def _sweep_stale() -> None:
-    root = Batch.root()
-    if not root.is_dir():
-        return
-    cutoff = time.time() - STALE_AFTER
-    for child in root.iterdir():
-        if child.is_dir() and child.stat().st_mtime < cutoff:
-            shutil.rmtree(child, ignore_errors=True)
-
-
-def store_upload(request, uploads, *, publish: bool) -> Batch:
-    """Write the acceptable files under a new token remembered in the session; oversized ones are listed only."""
-    _sweep_stale()
-    batch = Batch(token=secrets.token_urlsafe(32), publish=publish)
-    batch.path.mkdir(parents=True)
-    for index, upload in enumerate(uploads):
+def stage_batch(user, uploads, *, publish: bool) -> Batch:
+    """Stage the acceptable files; oversized ones are listed only."""
+    batch = Batch(publish=publish)
+    for upload in uploads:
         name = _display_name(upload.name)
         if upload.size > settings.BLUEPRINT_MAX_UPLOAD_BYTES:
-            batch.files.append({"name": name, "error": _too_big(name, upload.size).message})
+            batch.files.append(BatchFile(name, error=_too_big(name, upload.size).message))
             continue
-        stored = f"{index}.upload"
-        with open(batch.path / stored, "wb") as out:
-            for chunk in upload.chunks():
-                out.write(chunk)
-        batch.files.append({"name": name, "stored": stored})
-    batch.save(user_id=request.user.pk)
-    request.session[SESSION_KEY] = [*request.session.get(SESSION_KEY, [])[-4:], batch.token]
+        data = b"".join(upload.chunks())
+        staged = stage_upload(owner=user, kind=STAGED_KIND, name=name, data=data, meta={"publish": publish})
+        batch.files.append(BatchFile(name, data=data, token=staged.token))
     return batch
 
 
-def load_batch(request, token: str) -> Batch | None:
-    """The batch of this token, if this session uploaded it and it is still on disk."""
-    if not TOKEN_RE.match(token or "") or token not in request.session.get(SESSION_KEY, []):
-        return None
-    manifest = Batch.root() / token / "manifest.json"
-    try:
-        data = json.loads(manifest.read_text())
-    except (OSError, ValueError):
-        return None
-    if data.get("user") != request.user.pk:
-        return None
-    return Batch(token=token, publish=bool(data["publish"]), files=data["files"])
+def discard_batch(user, tokens: list[str]) -> None:
+    for token in tokens:
+        discard_staged(token=token, owner=user, kind=STAGED_KIND)
 
 
-def forget_batch(request, batch: Batch) -> None:
-    batch.delete()
-    request.session[SESSION_KEY] = [t for t in request.session.get(SESSION_KEY, []) if t != batch.token]
+def claim_batch(user, tokens: list[str]) -> Batch | None:
+    """The staged files of these tokens that this request could claim; None when none is left."""
+    files, publish = [], False
+    for token in tokens:
+        try:
+            staged, data = claim_staged(token=token, owner=user, kind=STAGED_KIND)
+        except StagedUploadGone:
+            continue
+        files.append(BatchFile(staged.name, data=data, token=token))
+        publish = bool(staged.meta.get("publish"))
+    return Batch(publish=publish, files=files) if files else None
 
 
 def run_batch(batch: Batch, *, by, dry_run: bool) -> list[FileOutcome]:
     """Import every file of the batch, each on its own: a failed file writes nothing, the others go on."""
     outcomes = []
     for entry in batch.files:
-        if "error" in entry:
-            outcomes.append(FileOutcome(entry["name"], failure=ImportFailure(entry["name"], "file", entry["error"])))
+        if entry.error:
+            outcomes.append(FileOutcome(entry.name, failure=ImportFailure(entry.name, "file", entry.error)))
             continue
         try:
-            result = import_file(entry["name"], batch.data(entry), by=by, publish=batch.publish, dry_run=dry_run)
+            result = import_file(entry.name, entry.data, by=by, publish=batch.publish, dry_run=dry_run)
         except ImportFailure as exc:
-            outcomes.append(FileOutcome(entry["name"], failure=exc))
+            outcomes.append(FileOutcome(entry.name, failure=exc))
         else:
-            outcomes.append(FileOutcome(entry["name"], result=result))
+            outcomes.append(FileOutcome(entry.name, result=result))
     return outcomes
 
 
@@ -191,16 +162,16 @@ def import_page(request):
         raise PermissionDenied("Importing blueprints is for portal administrators.")
     action = request.POST.get("action", "") if request.method == "POST" else ""
     if action in ("confirm", "cancel"):
-        batch = load_batch(request, request.POST.get("token", ""))
+        tokens = request.POST.getlist("token")
+        if action == "cancel":
+            discard_batch(request.user, tokens)
+            messages.info(request, "Import cancelled; nothing was written.")
+            return redirect("roles:import")
+        batch = claim_batch(request.user, tokens)
         if batch is None:
             messages.error(request, "That upload has expired or was already imported. Please upload the files again.")
             return redirect("roles:import")
-        if action == "cancel":
-            forget_batch(request, batch)
-            messages.info(request, "Import cancelled; nothing was written.")
-            return redirect("roles:import")
         outcomes = run_batch(batch, by=request.user, dry_run=False)
-        forget_batch(request, batch)
         context = _report_context(batch, outcomes, step=3)
         level = messages.SUCCESS if not context["failed_count"] else messages.WARNING
         messages.add_message(request, level, f"Imported {context['ok_count']} of {context['total']} files"
@@ -210,8 +181,10 @@ def import_page(request):
 
     form = ImportUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        batch = store_upload(request, form.cleaned_data["files"], publish=form.cleaned_data["publish"])
+        batch = stage_batch(request.user, form.cleaned_data["files"], publish=form.cleaned_data["publish"])
         outcomes = run_batch(batch, by=request.user, dry_run=True)
+        if not any(outcome.ok for outcome in outcomes):  # nothing to confirm: keep nothing
+            discard_batch(request.user, batch.tokens)
         return render(request, "roles/import_preview.html", _report_context(batch, outcomes, step=2))
     return render(request, "roles/import.html", {
         "form": form, "nav": "import", "max_mb": settings.BLUEPRINT_MAX_UPLOAD_BYTES // 1_048_576,

@@ -6,6 +6,7 @@ from unittest import mock
 import pytest
 from django.utils import timezone
 
+from common.models import StagedUpload
 from kpis.models import Measurement, Source
 from kpis.selectors import start_of
 from kpis.services.csv_import import MAX_BYTES, read_csv
@@ -19,9 +20,13 @@ MONDAY = start_of(TODAY, "week")
 
 
 @pytest.fixture(autouse=True)
-def _uploads_in_tmp(settings, tmp_path):
-    """Uploads wait between preview and confirm under VAR_DIR; keep the tests' files out of var/."""
-    settings.VAR_DIR = tmp_path
+def staged_folder(uploads_storage):
+    """Uploads wait between preview and confirm in the uploads storage; keep the tests' files apart."""
+    return uploads_storage
+
+
+def _staged_files(folder) -> list:
+    return [path for path in folder.rglob("*") if path.is_file()] if folder.exists() else []
 
 
 @pytest.fixture
@@ -130,13 +135,42 @@ def test_keys_loose_names_team_rows_semicolons_percent_signs_and_a_bom_are_under
     assert loose.ok and loose.rows[0].metric == metric
 
 
-def test_another_session_cannot_confirm_an_upload(client, manager, world, personas):
+def test_another_user_cannot_confirm_or_cancel_an_upload(client, manager, world, personas):
     token = _token(_upload(client, world, _good(world)))
     from django.test import Client
 
     other = sign_in(Client(), personas.admin)
     response = other.post("/kpis/upload/", {"action": "confirm", "token": token})
     assert response.status_code == 302 and not Measurement.objects.exists()
+    other.post("/kpis/upload/", {"action": "cancel", "token": token})
+    assert StagedUpload.objects.filter(pk=token).exists()
+
+
+def test_the_uploader_may_confirm_from_another_session_and_nothing_stays_staged(
+        client, manager, world, personas, staged_folder):
+    from django.test import Client
+
+    response = _upload(client, world, _good(world))
+    [staged] = StagedUpload.objects.all()
+    assert (staged.kind, staged.name, staged.meta, staged.owner) == ("kpis.csv", "kpis.csv", {"role": world.role.pk},
+                                                                     personas.manager)
+    assert len(_staged_files(staged_folder)) == 1
+    elsewhere = sign_in(Client(), personas.manager)  # nothing lives in the session that uploaded
+    assert elsewhere.post("/kpis/upload/", {"action": "confirm", "token": _token(response)}).status_code == 302
+    assert Measurement.objects.count() == 3
+    assert not StagedUpload.objects.exists() and _staged_files(staged_folder) == []
+
+
+def test_a_preview_that_cannot_be_confirmed_keeps_nothing(client, manager, world, staged_folder):
+    _upload(client, world, _lines(world, f"{world.metrics[0].name},nobody@example.com,,{TODAY:%Y-%m-%d},1,"))
+    assert not StagedUpload.objects.exists() and _staged_files(staged_folder) == []
+
+
+def test_cancel_removes_the_upload(client, manager, world, staged_folder):
+    response = client.post("/kpis/upload/", {"action": "cancel", "token": _token(_upload(client, world, _good(world)))},
+                           follow=True)
+    assert "Upload cancelled; nothing was written." in response.content.decode()
+    assert not StagedUpload.objects.exists() and _staged_files(staged_folder) == []
 
 
 # ---------- CSV: every bad input, nothing written ----------

@@ -5,18 +5,21 @@ import re
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from common.models import StagedUpload
 from roles.blueprint_format.synthetic import make_document
 from roles.models import AuditEvent, Role, VersionStatus
-from roles.views.importing import SESSION_KEY
 
 pytestmark = pytest.mark.django_db
 TOKEN = re.compile(r'name="token" value="([A-Za-z0-9_-]+)"')
 
 
 @pytest.fixture(autouse=True)
-def uploads_dir(settings, tmp_path):
-    settings.VAR_DIR = tmp_path
-    return tmp_path / "uploads"
+def uploads_dir(uploads_storage):
+    return uploads_storage
+
+
+def staged_files(folder) -> list:
+    return [path for path in folder.rglob("*") if path.is_file()] if folder.exists() else []
 
 
 @pytest.fixture
@@ -44,6 +47,10 @@ def token_of(response) -> str:
     return TOKEN.search(response.content.decode()).group(1)
 
 
+def tokens_of(response) -> list[str]:
+    return TOKEN.findall(response.content.decode())
+
+
 def test_form_takes_several_files_of_the_supported_kinds(admin):
     html = admin.get("/import/").content.decode()
     assert 'type="file"' in html and "multiple" in html
@@ -61,14 +68,19 @@ def test_preview_shows_what_would_happen_and_writes_nothing(admin, uploads_dir):
     assert "20 responsibilities · 22 activities" in html and "19 KPIs" in html and "8 scorecard dimensions" in html
     assert "2 of 2 files" in html and '<progress value="2" max="2">' in html
     assert "Confirm import of 2 files" in html
-    token = token_of(response)
-    assert len(list((uploads_dir / token).glob("*.upload"))) == 2
+    staged = StagedUpload.objects.order_by("name")
+    assert sorted(tokens_of(response)) == sorted(s.token for s in staged)
+    assert [(s.name, s.kind, s.meta) for s in staged] == [
+        ("harbor-pilot.json", "roles.import", {"publish": False}),
+        ("lighthouse-keeper.json", "roles.import", {"publish": False})]
+    assert len(staged_files(uploads_dir)) == 2
+    assert "import" not in " ".join(admin.session.keys())  # the rows and the storage are the only state
 
 
 def test_confirm_imports_the_previewed_files_and_removes_them(admin, personas, uploads_dir):
-    token = token_of(preview(admin, blueprint_file("Harbor Pilot"), blueprint_file("Lighthouse Keeper"),
-                             publish=True))
-    response = admin.post("/import/", {"action": "confirm", "token": token}, follow=True)
+    tokens = tokens_of(preview(admin, blueprint_file("Harbor Pilot"), blueprint_file("Lighthouse Keeper"),
+                               publish=True))
+    response = admin.post("/import/", {"action": "confirm", "token": tokens}, follow=True)
     html = response.content.decode()
     assert "Imported 2 of 2 files." in html
     assert html.count("Created and published") == 2
@@ -76,9 +88,8 @@ def test_confirm_imports_the_previewed_files_and_removes_them(admin, personas, u
     assert [r.slug for r in roles] == ["harbor-pilot", "lighthouse-keeper"]
     assert all(r.published_version.status == VersionStatus.PUBLISHED for r in roles)
     assert roles[0].published_version.published_by == personas.admin
-    assert not (uploads_dir / token).exists()
-    assert token not in admin.session.get(SESSION_KEY, [])
-    again = admin.post("/import/", {"action": "confirm", "token": token}, follow=True)
+    assert not StagedUpload.objects.exists() and staged_files(uploads_dir) == []
+    again = admin.post("/import/", {"action": "confirm", "token": tokens}, follow=True)
     assert "has expired or was already imported" in again.content.decode()
     assert Role.objects.count() == 2
 
@@ -91,7 +102,7 @@ def test_without_publish_the_import_creates_drafts(admin):
     assert role.versions.get().status == VersionStatus.DRAFT
 
 
-def test_a_bad_file_is_reported_and_written_nowhere_while_the_others_go_ahead(admin):
+def test_a_bad_file_is_reported_and_written_nowhere_while_the_others_go_ahead(admin, uploads_dir):
     bad_json = SimpleUploadedFile("broken.json", b'{"format": "role-blueprint/v1", ', content_type="application/json")
     doc = make_document("Wizard")
     doc["role"]["level"] = "wizard"
@@ -103,10 +114,18 @@ def test_a_bad_file_is_reported_and_written_nowhere_while_the_others_go_ahead(ad
     assert html.count('class="row--failed"') == 2
     assert "1 ready" in html and "2 failed" in html
     assert Role.objects.count() == 0
-    response = admin.post("/import/", {"action": "confirm", "token": token_of(response)}, follow=True)
+    response = admin.post("/import/", {"action": "confirm", "token": tokens_of(response)}, follow=True)
     html = response.content.decode()
     assert "Imported 1 of 3 files; 2 failed and wrote nothing." in html
     assert list(Role.objects.values_list("slug", flat=True)) == ["harbor-pilot"]
+    assert not StagedUpload.objects.exists() and staged_files(uploads_dir) == []  # the failed ones too
+
+
+def test_a_preview_where_every_file_failed_keeps_nothing(admin, uploads_dir):
+    broken = SimpleUploadedFile("broken.json", b'{"format": ', content_type="application/json")
+    html = preview(admin, broken).content.decode()
+    assert "1 failed" in html and 'name="token"' not in html
+    assert not StagedUpload.objects.exists() and staged_files(uploads_dir) == []
 
 
 def test_files_over_the_size_limit_get_a_clear_message(admin, settings, uploads_dir):
@@ -115,7 +134,7 @@ def test_files_over_the_size_limit_get_a_clear_message(admin, settings, uploads_
     html = response.content.decode()
     assert "the limit is" in html and "MB per file" in html
     assert Role.objects.count() == 0
-    assert not list(uploads_dir.glob("*/*.upload"))
+    assert staged_files(uploads_dir) == []
 
 
 def test_unchanged_files_are_reported_as_such(admin):
@@ -126,24 +145,37 @@ def test_unchanged_files_are_reported_as_such(admin):
 
 
 def test_cancel_forgets_the_upload(admin, uploads_dir):
-    token = token_of(preview(admin, blueprint_file("Harbor Pilot")))
-    response = admin.post("/import/", {"action": "cancel", "token": token}, follow=True)
+    tokens = tokens_of(preview(admin, blueprint_file("Harbor Pilot"), blueprint_file("Lighthouse Keeper")))
+    response = admin.post("/import/", {"action": "cancel", "token": tokens}, follow=True)
     assert "Import cancelled; nothing was written." in response.content.decode()
-    assert not (uploads_dir / token).exists()
+    assert not StagedUpload.objects.exists() and staged_files(uploads_dir) == []
     assert Role.objects.count() == 0
 
 
-def test_a_token_from_another_session_or_a_forged_path_is_refused(admin, client, personas, uploads_dir):
+def test_the_same_admin_may_confirm_from_another_session_or_machine(admin, personas):
     from django.test import Client
 
     token = token_of(preview(admin, blueprint_file("Harbor Pilot")))
+    elsewhere = Client()
+    elsewhere.force_login(personas.admin)  # nothing lives in the session that uploaded
+    response = elsewhere.post("/import/", {"action": "confirm", "token": token}, follow=True)
+    assert "Imported 1 of 1 files." in response.content.decode()
+    assert Role.objects.count() == 1
+
+
+def test_a_token_of_another_user_or_a_forged_one_is_refused(admin, personas, uploads_dir, django_user_model):
+    from django.test import Client
+
+    token = token_of(preview(admin, blueprint_file("Harbor Pilot")))
+    other_admin = django_user_model.objects.create_superuser("admin2", "admin2@example.com", "demo")
     other = Client()
-    other.force_login(personas.admin)  # same user, another session: it never uploaded this batch
-    for forged in (token, "../../etc/passwd", f"{token}/../x"):
+    other.force_login(other_admin)
+    for forged in (token, "../../etc/passwd", f"{token}/../x", token.upper().replace("-", "")[:-1] + "0"):
         response = other.post("/import/", {"action": "confirm", "token": forged}, follow=True)
         assert "has expired or was already imported" in response.content.decode()
+        other.post("/import/", {"action": "cancel", "token": forged})
     assert Role.objects.count() == 0
-    assert (uploads_dir / token).exists()
+    assert StagedUpload.objects.filter(pk=token).exists() and len(staged_files(uploads_dir)) == 1
 
 
 def test_submitting_no_file_explains_what_to_do(admin):
