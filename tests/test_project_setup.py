@@ -101,6 +101,11 @@ def test_compose_app_services_use_postgres_and_redis_by_service_name(compose, na
     assert env["REDIS_URL"].startswith("redis://") and host_of(env["REDIS_URL"]) == "redis"
     assert env["DEBUG"] == "0"
     assert re.fullmatch(r"\$\{SECRET_KEY[:?}].*", env["SECRET_KEY"]), "SECRET_KEY must come from .env, not the file"
+    # Production (BLUEPRINT_HTTPS) refuses to start without the public address e-mailed links are built from.
+    assert re.fullmatch(r"\$\{PORTAL_BASE_URL:\?.*\}", env["PORTAL_BASE_URL"]), "PORTAL_BASE_URL must be required"
+    for name in ("EMAIL_HOST", "EMAIL_PORT", "EMAIL_HOST_USER", "EMAIL_HOST_PASSWORD", "EMAIL_USE_TLS",
+                 "DEFAULT_FROM_EMAIL"):
+        assert env[name].startswith(f"${{{name}"), f"{name} must come from .env"
     assert service["build"] == "." or service["build"]["context"] == "."
 
 

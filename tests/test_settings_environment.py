@@ -14,7 +14,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCE_DIRS = ["blueprint", "roles", "kpis", "hiring"]
-READERS = {"env_str", "env_bool", "env_int", "env_list"}
+READERS = {"env_str", "env_bool", "env_int", "env_list", "env_json"}
 
 
 def _settings_variables() -> set[str]:

@@ -13,7 +13,7 @@ def schedule(apps, schema_editor):
     every_five_minutes, _ = IntervalSchedule.objects.get_or_create(every=5, period="minutes")
     nightly, _ = CrontabSchedule.objects.get_or_create(minute="30", hour="2", day_of_week="*", day_of_month="*",
                                                        month_of_year="*",
-                                                       timezone=getattr(settings, "CELERY_TIMEZONE", "UTC"))
+                                                       timezone=settings.CELERY_TIMEZONE)
     PeriodicTask.objects.get_or_create(name="KPI rollup (incremental)",
                                        defaults={"task": INCREMENTAL, "interval": every_five_minutes})
     PeriodicTask.objects.get_or_create(name="KPI rollup (full)", defaults={"task": FULL, "crontab": nightly})

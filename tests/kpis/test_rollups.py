@@ -159,6 +159,7 @@ def _rollup_indexes() -> set[tuple[str, str]]:
         return set(cursor.fetchall())
 
 
+@pytest.mark.services
 def test_loading_the_empty_table_rebuilds_its_key_indexes_and_unique_constraint(world):
     if connection.vendor != "postgresql":
         pytest.skip("the empty-table load drops and rebuilds PostgreSQL indexes")
@@ -295,6 +296,7 @@ def test_a_killed_run_leaves_the_previous_rollups_and_the_next_run_completes_the
     assert_matches(stored(), expected())
 
 
+@pytest.mark.services
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_overlapping_runs_give_the_rows_of_one_run_without_deadlock(personas):
     if connection.vendor != "postgresql":
@@ -323,6 +325,7 @@ def test_two_overlapping_runs_give_the_rows_of_one_run_without_deadlock(personas
 
 
 
+@pytest.mark.services
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_full_run_in_parallel_parts_gives_the_same_rows_and_clears_a_killed_runs_scratch(personas, settings):
     if connection.vendor != "postgresql":
@@ -407,6 +410,7 @@ def test_the_sql_rule_agrees_with_target_rule_for_any_rule_and_value(rule, value
     assert sql_rule([(rule, v) for v in values]) == [python_rule(rule, v) for v in values]
 
 
+@pytest.mark.services
 @hypothesis_settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(values=st.lists(finite, min_size=1, max_size=30))
 def test_python_percentiles_are_postgres_percentile_cont(values):

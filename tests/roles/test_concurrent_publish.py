@@ -48,6 +48,7 @@ def postgres_only():
         pytest.skip("row-level locking races need PostgreSQL (set DATABASE_URL)")
 
 
+@pytest.mark.services
 def test_two_approvers_publishing_the_same_draft_publish_it_once(postgres_only, personas):
     role = published_role("Race Engineer", family="Race Engineering")
     FamilyAssignment.objects.create(user=personas.editor, family="Race Engineering")
@@ -64,6 +65,7 @@ def test_two_approvers_publishing_the_same_draft_publish_it_once(postgres_only, 
     assert role.published_version_id == draft.pk
 
 
+@pytest.mark.services
 def test_publishing_two_versions_of_one_role_at_once_leaves_one_published(postgres_only, personas):
     role = published_role("Twin Engineer")
     doc = validate_document(make_document("Twin Engineer"))
