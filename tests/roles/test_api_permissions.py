@@ -1,9 +1,6 @@
-"""Who may do what through the API: each persona × each action, allowed or refused, and what it leaves behind.
-
-The API asks the same roles.permissions through the same services as the pages: HR and the other portal
-groups read; editors write drafts of their families; approvers publish and send back; admins do everything;
-a signed-in user in no group gets 403 on everything; anonymous requests get 401.
-"""
+"""What the roles API adds to the portal-wide authorization matrix (tests/test_authorization_matrix.py, every
+API method × every persona): a role's history as each persona sees it, token authentication, and CSRF on
+session writes."""
 from types import SimpleNamespace
 
 import pytest
@@ -39,75 +36,6 @@ def world(personas):
                                                          "manager", "admin", "outsider")}
     users.update(other_editor=other_editor, anonymous=None)
     return SimpleNamespace(fresh=fresh, drafted=drafted, draft=draft, reviewed=reviewed, review=review, users=users)
-
-
-def _etag(version: BlueprintVersion) -> str:
-    return f'"{version.pk}-r{version.revision}"'
-
-
-def _changed_kpis(version: BlueprintVersion) -> dict:
-    document = current_document(version)
-    document["kpis"] = document["kpis"][:2]
-    return document
-
-
-ACTIONS = {
-    "list": lambda c, w: c.get("/api/v1/roles/"),
-    "detail": lambda c, w: c.get(f"/api/v1/roles/{w.fresh.slug}/"),
-    "versions": lambda c, w: c.get(f"/api/v1/roles/{w.drafted.slug}/versions/"),
-    "draft_create": lambda c, w: c.post(f"/api/v1/roles/{w.fresh.slug}/draft/"),
-    "draft_get": lambda c, w: c.get(f"/api/v1/versions/{w.draft.pk}/"),
-    "put": lambda c, w: c.put(f"/api/v1/versions/{w.draft.pk}/", {"document": _changed_kpis(w.draft)},
-                              HTTP_IF_MATCH=_etag(w.draft)),
-    "put_published": lambda c, w: c.put(f"/api/v1/versions/{w.fresh.published_version_id}/",
-                                        {"document": _changed_kpis(w.fresh.published_version)},
-                                        HTTP_IF_MATCH=_etag(w.fresh.published_version)),
-    "submit": lambda c, w: c.post(f"/api/v1/versions/{w.draft.pk}/submit/", {"note": "Shorter KPI list"}),
-    "publish": lambda c, w: c.post(f"/api/v1/versions/{w.review.pk}/publish/"),
-    "reject": lambda c, w: c.post(f"/api/v1/versions/{w.review.pk}/reject/", {"comment": "Not yet"}),
-}
-READS = {"list", "detail", "versions", "draft_get"}
-READER = (200, 200, 200, 403, 404, 404, 403, 404, 404, 404)  # a draft is invisible (404), not forbidden
-
-#                 list detail versions draft_create draft_get put put_published submit publish reject
-EXPECTED = {
-    "hr":           READER,
-    "hiring":       READER,
-    "interviewer1": READER,
-    "manager":      READER,
-    "other_editor": READER,  # an editor, but of the "Design" family
-    "editor":       (200, 200, 200, 201, 200, 200, 409, 200, 403, 403),
-    "approver":     (200, 200, 200, 403, 200, 403, 403, 403, 200, 200),
-    "admin":        (200, 200, 200, 201, 200, 200, 409, 200, 200, 200),
-    "outsider":     (403,) * 10,
-    "anonymous":    (401,) * 10,
-}
-CASES = [(persona, action, EXPECTED[persona][i]) for persona in EXPECTED for i, action in enumerate(ACTIONS)]
-
-
-def _state() -> list[tuple]:
-    """Every version's number, status, revision, content and review comment: what a write changes."""
-    return list(BlueprintVersion.objects.order_by("pk").values_list(
-        "pk", "number", "status", "revision", "content_hash", "review_comment"))
-
-
-@pytest.mark.parametrize(("persona", "action", "expected"), CASES, ids=[f"{p}-{a}" for p, a, _ in CASES])
-def test_permission_matrix(world, persona, action, expected):
-    client = APIClient()
-    if world.users[persona] is not None:
-        client.force_login(world.users[persona])
-    before = _state()
-
-    response = ACTIONS[action](client, world)
-
-    assert response.status_code == expected, response.content
-    if expected >= 400:
-        assert isinstance(response.json()["detail"], str) and response.json()["detail"]
-    if expected == 401:
-        assert response["WWW-Authenticate"] == "Token"
-    # Reads never write; a write changes the database exactly when it is allowed.
-    allowed_write = action not in READS and expected < 300
-    assert (_state() != before) == allowed_write
 
 
 def test_history_of_a_role_hides_its_draft_from_readers(world):
