@@ -54,7 +54,12 @@ static: install
 demo-data: migrate
 	$(VENV)/bin/python manage.py load_demo
 
-test:
+# On a fresh machine `make test` installs first (into .venv), like `make run`; CI installs into the system
+# Python before calling it, and then nothing is installed again.
+HAS_TEST_DEPS := $(shell $(SYSTEM_PYTHON) -c 'import django, pytest_django, xdist, celery' 2>/dev/null && echo yes)
+TEST_PREREQS := $(if $(wildcard $(VENV)/bin/python),install,$(if $(HAS_TEST_DEPS),,install))
+
+test: $(TEST_PREREQS)
 	$(PYTHON) -m pytest $(PYTEST_ARGS)
 
 lint:

@@ -189,9 +189,35 @@ def test_ci_run_is_an_executable_strict_bash_script_that_runs_make_test():
     assert os.access(script, os.X_OK)
     assert text.startswith("#!/usr/bin/env bash\n") or text.startswith("#!/bin/bash\n")
     assert re.search(r"^set -euo pipefail$", text, re.M)
-    assert re.search(r"^\s*make test\b", text, re.M)
+    # Two legs: PostgreSQL + Redis, then SQLite + the embedded broker with no service variable set, leaving
+    # only the tests that need PostgreSQL or Redis (marked `services`) to the first leg.
+    legs = re.findall(r"^leg (\w+) (.*?make test.*?)$", text.replace("\\\n", " "), re.M)
+    assert [name for name, _ in legs] == ["postgres", "sqlite"], legs
+    postgres, sqlite = (command for _, command in legs)
+    assert "DATABASE_URL=\"postgres://" in postgres and "REDIS_URL=redis://" in postgres
+    for name in ("DATABASE_URL", "REDIS_URL", "CELERY_BROKER_URL", "CACHE_URL"):
+        assert f"-u {name}" in sqlite
+    assert "-m 'not services'" in sqlite
     syntax = subprocess.run(["bash", "-n", str(script)], capture_output=True, text=True)
     assert syntax.returncode == 0, syntax.stderr
+
+
+# ../shared (the folder beside the clone in a developer's checkout), or climbing above ROOT from tests/<app>/.
+OUTSIDE = r"\.\./shared|[\"']shared[\"']\s*/|/\s*[\"']shared[\"']|parent\.parent\.parent\.parent|BASE_DIR\)?\.parent\b"
+
+
+def test_nothing_reads_outside_the_repository():
+    """A clone with nothing beside it runs: no code, test or fixture names a path above the project folder."""
+    offenders = []
+    for path in ROOT.rglob("*"):
+        if path.suffix not in {".py", ".yaml", ".yml", ".toml", ".cfg", ".ini"} and path.name not in {"Makefile", "run"}:
+            continue
+        if any(part in {".git", ".venv", "var", "node_modules", "__pycache__"} for part in path.relative_to(ROOT).parts):
+            continue
+        for number, line in enumerate(path.read_text(errors="replace").splitlines(), 1):
+            if path.name != "test_project_setup.py" and re.search(OUTSIDE, line):
+                offenders.append(f"{path.relative_to(ROOT)}:{number}: {line.strip()}")
+    assert not offenders, "copy what these need into the repository:\n" + "\n".join(offenders)
 
 
 def test_django_system_checks_pass_and_no_migration_is_missing(tmp_path):
