@@ -21,10 +21,11 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from kpis import permissions
+from kpis.csv_parse import COLUMNS, MAX_BYTES, parse_csv
 from kpis.forms import CsvUploadForm, MeasurementForm
 from kpis.models import Assignment, Metric, Person, Source
-from kpis.services.csv_import import (COLUMNS, MAX_BYTES, Parsed, dry_run, read_csv, record, resolve_rows)
-from kpis.services.measurements import MeasurementError
+from kpis.resolve import Parsed, date_range, resolve_csv, resolve_rows
+from kpis.services.measurements import MeasurementError, preview_measurements, record_measurements
 from roles.models import Role
 
 from . import kpi_crumbs
@@ -66,8 +67,10 @@ def record_one(request):
         for error in row.errors:
             form.add_error(_FORM_FIELD.get(error.field, None), error.message)
         if row.ok:
+            earliest, latest = date_range()
             try:
-                result = record([row.measurement()], by=request.user, source=Source.FORM)
+                result = record_measurements(rows=[row.measurement()], by=request.user, source=Source.FORM,
+                                             earliest=earliest, latest=latest)
             except MeasurementError as exc:
                 for error in exc.errors:
                     form.add_error(_FORM_FIELD.get(error.field, None), error.message)
@@ -79,7 +82,8 @@ def record_one(request):
                                           "Dashboards refresh within a few minutes.")
                 return redirect("kpis:record")
     return render(request, "kpis/record.html", {
-        "form": form, "nav": "kpis", "crumbs": kpi_crumbs(("Record a measurement", ""))})
+        "form": form, "nav": "kpis", "crumbs": kpi_crumbs(("Record a measurement", ""))},
+        status=400 if form.errors else 200)
 
 
 # ---------- CSV upload ----------
@@ -165,15 +169,27 @@ def _preview_context(upload: Upload, role: Role, parsed: Parsed, *, engine_error
     }
 
 
+def _read(request, upload: Upload, role: Role) -> Parsed:
+    """The upload parsed and resolved again: the preview's checks are made afresh on confirm."""
+    return resolve_csv(parse_csv(upload.data()), by=request.user, role=role)
+
+
 def _check(request, upload: Upload, role: Role):
-    parsed = read_csv(upload.data(), by=request.user, role=role)
+    parsed = _read(request, upload, role)
     result, engine_errors = None, []
     if parsed.ok:
+        earliest, latest = date_range()
         try:
-            result, engine_errors = dry_run(parsed.measurements(), by=request.user, source=Source.CSV)
+            result, engine_errors = preview_measurements(rows=parsed.measurements(), by=request.user,
+                                                         source=Source.CSV, earliest=earliest, latest=latest)
         except PermissionDenied as exc:
             parsed.file_errors.append(str(exc) or "You may not record some of these measurements.")
     return parsed, result, engine_errors
+
+
+def _preview(request, context: dict):
+    """The preview page: 200 when the file can be recorded, 400 naming what is wrong and where otherwise."""
+    return render(request, "kpis/upload_preview.html", context, status=200 if context["ready"] else 400)
 
 
 @login_required
@@ -191,13 +207,14 @@ def upload_csv(request):
             _forget(request, upload)
             messages.info(request, "Upload cancelled; nothing was written.")
             return redirect("kpis:upload")
-        parsed = read_csv(upload.data(), by=request.user, role=role)
+        parsed = _read(request, upload, role)
         if parsed.ok:
+            earliest, latest = date_range()
             try:
-                result = record(parsed.measurements(), by=request.user, source=Source.CSV)
+                result = record_measurements(rows=parsed.measurements(), by=request.user, source=Source.CSV,
+                                             earliest=earliest, latest=latest)
             except MeasurementError as exc:
-                return render(request, "kpis/upload_preview.html",
-                              _preview_context(upload, role, parsed, engine_errors=exc.errors))
+                return _preview(request, _preview_context(upload, role, parsed, engine_errors=exc.errors))
             except PermissionDenied as exc:
                 parsed.file_errors.append(str(exc) or "You may not record some of these measurements.")
             else:
@@ -206,7 +223,7 @@ def upload_csv(request):
                                           f"{result.created:,} new, {result.updated:,} updated. "
                                           "Dashboards refresh within a few minutes.")
                 return redirect("kpis:dashboard")
-        return render(request, "kpis/upload_preview.html", _preview_context(upload, role, parsed))
+        return _preview(request, _preview_context(upload, role, parsed))
 
     form = CsvUploadForm(request.POST or None, request.FILES or None, roles=roles)
     if request.method == "POST" and form.is_valid():
@@ -218,10 +235,10 @@ def upload_csv(request):
             role = form.cleaned_data["role"]
             upload = _store(request, file, role)
             parsed, result, engine_errors = _check(request, upload, role)
-            return render(request, "kpis/upload_preview.html", _preview_context(
-                upload, role, parsed, engine_errors=engine_errors, result=result))
+            return _preview(request, _preview_context(upload, role, parsed, engine_errors=engine_errors,
+                                                      result=result))
     return render(request, "kpis/upload.html", {
         "form": form, "nav": "kpis", "columns": COLUMNS, "max_mb": MAX_BYTES // 1_048_576, "max_bytes": MAX_BYTES,
         "roles": roles,
         "crumbs": kpi_crumbs(("Upload CSV", "")),
-    })
+    }, status=400 if form.errors else 200)

@@ -1,14 +1,14 @@
 """Recording measurements by the form and by CSV upload: preview first, row-level errors in words, all or
 nothing on confirm, and the incremental rollup queued once the write commits."""
 from datetime import timedelta
-from unittest import mock
 
 import pytest
 from django.utils import timezone
 
-from kpis.models import Measurement, Source
+from kpis.csv_parse import MAX_BYTES, parse_csv
+from kpis.models import Measurement, Rollup, RollupQueue, Source
+from kpis.resolve import resolve_csv
 from kpis.selectors import start_of
-from kpis.services.csv_import import MAX_BYTES, read_csv
 
 from ..personas import sign_in
 from .test_kpi_permissions import make_world, people_manager
@@ -33,6 +33,10 @@ def world(personas):
 def manager(client, personas, world):
     sign_in(client, personas.manager)
     return personas.manager
+
+
+def read_csv(data: bytes, *, by, role):
+    return resolve_csv(parse_csv(data), by=by, role=role)
 
 
 def _csv(*lines: str) -> bytes:
@@ -62,16 +66,16 @@ def _token(response) -> str:
 
 # ---------- the form ----------
 
-def test_the_form_records_one_value_and_queues_the_rollup(client, manager, world, django_capture_on_commit_callbacks):
+def test_the_form_records_one_value_and_queues_the_rollup(client, manager, world, django_capture_on_commit_callbacks,
+                                                          tasks_run_in_process):
     metric, person = world.metrics[0], world.people[0]
-    with mock.patch("kpis.services.csv_import.queue_incremental_rollup") as queued:
-        with django_capture_on_commit_callbacks(execute=True):
-            response = client.post("/kpis/record/", {"metric": metric.pk, "person": person.pk,
-                                                     "date": TODAY.isoformat(), "value": "82.5", "note": "ok"})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/kpis/record/", {"metric": metric.pk, "person": person.pk,
+                                                 "date": TODAY.isoformat(), "value": "82.5", "note": "ok"})
     assert response.status_code == 302
     m = Measurement.objects.get()
     assert (m.metric, m.person, m.period, m.value, m.source) == (metric, person, MONDAY, 82.5, Source.FORM)
-    assert queued.called
+    assert Rollup.objects.get(metric=metric, scope="person", scope_id=person.pk, grain="week").mean == 82.5
     # The same KPI, person and period again replaces the value instead of adding a second one.
     client.post("/kpis/record/", {"metric": metric.pk, "person": person.pk, "date": MONDAY.isoformat(),
                                   "value": "90"})
@@ -92,18 +96,18 @@ def test_the_form_explains_what_is_wrong(client, manager, world):
 
 # ---------- CSV: the happy path ----------
 
-def test_a_csv_is_previewed_then_recorded_all_at_once(client, manager, world, django_capture_on_commit_callbacks):
+def test_a_csv_is_previewed_then_recorded_all_at_once(client, manager, world, django_capture_on_commit_callbacks,
+                                                      tasks_run_in_process):
     response = _upload(client, world, _good(world))
     html = response.content.decode()
     assert response.status_code == 200 and "Check before recording" in html
     assert "Record 3 measurements" in html and "✓ OK" in html
-    assert not Measurement.objects.exists()                     # the preview writes nothing
-    with mock.patch("kpis.services.csv_import.queue_incremental_rollup") as queued:
-        with django_capture_on_commit_callbacks(execute=True):
-            response = client.post("/kpis/upload/", {"action": "confirm", "token": _token(response)})
+    assert not Measurement.objects.exists() and not RollupQueue.objects.exclude(queued_at=None).exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/kpis/upload/", {"action": "confirm", "token": _token(response)})
     assert response.status_code == 302
     assert Measurement.objects.filter(source=Source.CSV).count() == 3
-    assert queued.called
+    assert Rollup.objects.get(metric=world.metrics[0], scope="team", grain="week", period=MONDAY).count == 3
     # The token is spent: confirming again writes nothing more.
     response = client.post("/kpis/upload/", {"action": "confirm", "token": _token(_upload(client, world,
                                                                                           _good(world)))})

@@ -42,10 +42,10 @@ import django
 django.setup()
 from django.contrib.auth.models import User
 from kpis.models import Metric, Person
-from kpis.services.measurements import MeasurementRow, upsert_measurements
+from kpis.services.measurements import MeasurementRow, record_measurements
 from tests.kpis.test_rollups import WEEKS
 metric, person = Metric.objects.get(key="delivery"), Person.objects.get(email="cat@example.com")
-upsert_measurements([MeasurementRow(metric.pk, WEEKS[-1] + datetime.timedelta(weeks=1), 12.5, person.pk)],
+record_measurements(rows=[MeasurementRow(metric.pk, WEEKS[-1] + datetime.timedelta(weeks=1), 12.5, person.pk)],
                     by=User.objects.get(username="worker-admin"), source="api")
 """
 
