@@ -98,12 +98,13 @@ def correct_rule(*, metric: Metric, by, kind: str, low: float | None, high: floa
         errors["high"] = "the upper bound must not be below the lower bound"
     if errors:
         raise ValidationError(errors)
-    before = _statuses_follow(metric)
     metric.rule_kind, metric.rule_low, metric.rule_high, metric.rule_unit = kind, low, high, unit.strip()[:30]
     metric.rule_corrected = True
     fields = ["rule_kind", "rule_low", "rule_high", "rule_unit", "rule_corrected"]
     with transaction.atomic():
-        if _statuses_follow(metric) != before:
+        # Compared with the stored row: a caller (the admin's form) may have set the fields on `metric` already.
+        stored = Metric.objects.select_for_update().get(pk=metric.pk)
+        if _statuses_follow(metric) != _statuses_follow(stored):
             metric.rule_changed_at = timezone.now()
             fields.append("rule_changed_at")
             schedule_incremental_rollup()
