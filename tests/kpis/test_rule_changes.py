@@ -34,14 +34,18 @@ def _statuses(metric: Metric) -> set[str]:
     return set(Rollup.objects.filter(metric=metric).values_list("status", flat=True))
 
 
-@pytest.fixture
-def history(personas):
+def latency_document(target: str = "≤ 15% of requests") -> dict:
+    doc = make_document("Latency Engineer", family="Serving")
+    doc["kpis"] = doc["kpis"][:2]
+    doc["kpis"][0].update(name="Latency (p95/p99)", target=target, frequency="Weekly")
+    return doc
+
+
+def load_history(admin) -> SimpleNamespace:
     """A published role whose KPI "Latency (p95/p99)" targets ≤ 15 %, two people measured every week for
     half a year between 11 and 14 (on track under ≤ 15 %, not under ≤ 10 %), recorded a month ago and
     rolled up since: no measurement is new to the next run."""
-    doc = make_document("Latency Engineer", family="Serving")
-    doc["kpis"] = doc["kpis"][:2]
-    doc["kpis"][0].update(name="Latency (p95/p99)", target="≤ 15% of requests", frequency="Weekly")
+    doc = latency_document()
     _publish(doc)
     role = Role.objects.get(slug="latency-engineer")
     metric = Metric.objects.get(role=role, key=LATENCY)
@@ -51,19 +55,24 @@ def history(personas):
         Assignment.objects.create(person=person, role=role, team=team, starts_on=datetime.date(2024, 1, 1))
     record_measurements(rows=[MeasurementRow(metric.pk, week, 11.0 + (w + n) % 4, person_id=person.pk)
                               for w, week in enumerate(WEEKS) for n, person in enumerate(people)],
-                        by=personas.admin, source="api")
+                        by=admin, source="api")
     Measurement.objects.update(recorded_at=timezone.now() - datetime.timedelta(days=30))
     run_rollup(full=True)
     assert _statuses(metric) == {"on_track"}
-    return SimpleNamespace(doc=doc, role=role, metric=metric, team=team, people=people, admin=personas.admin)
+    return SimpleNamespace(doc=doc, role=role, metric=metric, team=team, people=people, admin=admin)
 
 
-def _tightened(history) -> None:
+@pytest.fixture
+def history(personas):
+    return load_history(personas.admin)
+
+
+def assert_tightened(metric: Metric) -> None:
     """Every period of the metric now follows ≤ 10 %, and every rollup is what a fresh computation gives."""
-    history.metric.refresh_from_db()
-    assert (history.metric.rule_kind, history.metric.rule_high) == ("at_most", 10)
-    assert "on_track" not in _statuses(history.metric)
-    assert {(k[3], k[4]) for k in stored() if k[0] == history.metric.pk} >= {("week", w) for w in WEEKS}
+    metric.refresh_from_db()
+    assert (metric.rule_kind, metric.rule_high) == ("at_most", 10)
+    assert "on_track" not in _statuses(metric)
+    assert {(k[3], k[4]) for k in stored() if k[0] == metric.pk} >= {("week", w) for w in WEEKS}
     assert_matches(stored(), expected())
 
 
@@ -72,7 +81,7 @@ def test_publishing_a_tightened_target_recomputes_the_status_of_every_earlier_pe
     history.doc["kpis"][0]["target"] = "≤ 10% of requests"
     with django_capture_on_commit_callbacks(execute=True):
         _publish(history.doc)
-    _tightened(history)
+    assert_tightened(history.metric)
 
 
 def test_correcting_a_rule_in_the_admin_recomputes_the_status_of_every_period(
@@ -83,7 +92,7 @@ def test_correcting_a_rule_in_the_admin_recomputes_the_status_of_every_period(
                                {"rule_kind": "at_most", "rule_low": "", "rule_high": "10", "rule_unit": "%",
                                 "_save": "Save"})
     assert response.status_code == 302, response.content.decode()[:2000]
-    _tightened(history)
+    assert_tightened(history.metric)
 
 
 def test_correcting_a_rule_on_its_page_recomputes_the_status_of_every_period(
@@ -94,7 +103,7 @@ def test_correcting_a_rule_on_its_page_recomputes_the_status_of_every_period(
         response = client.post(f"/kpis/metrics/{history.metric.pk}/rule/",
                                {"kind": "at_most", "low": "", "high": "10", "unit": "%"})
     assert response.status_code == 302
-    _tightened(history)
+    assert_tightened(history.metric)
 
 
 def test_a_rule_corrected_from_a_shell_is_recomputed_by_the_next_scheduled_run(history):
@@ -102,7 +111,7 @@ def test_a_rule_corrected_from_a_shell_is_recomputed_by_the_next_scheduled_run(h
     assert _statuses(history.metric) == {"on_track"}  # nothing ran yet (the test's transaction never commits)
     report = run_rollup()  # what beat sends every few minutes
     assert not report.full and report.periods >= len(WEEKS)
-    _tightened(history)
+    assert_tightened(history.metric)
 
 
 def test_a_rule_change_is_recomputed_once_not_by_every_run_after(history, settings):
@@ -146,4 +155,4 @@ def test_mapping_a_renamed_kpi_recomputes_its_history_under_the_new_rule(
         map_renamed_kpi(old=history.metric, new=new, by=history.admin)
     assert not Rollup.objects.filter(metric_id=new.pk).exists()
     assert Measurement.objects.filter(metric=history.metric).count() == 2 * len(WEEKS) + 2
-    _tightened(history)
+    assert_tightened(history.metric)
