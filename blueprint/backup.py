@@ -22,7 +22,7 @@ nothing.
 """
 import json
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone as dt_timezone
+from datetime import datetime, timezone as dt_timezone
 from pathlib import Path
 
 from django.apps import apps
@@ -31,7 +31,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.core.management.color import no_style
 from django.db import connection, transaction
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
+from django.utils.dateparse import parse_date, parse_datetime
 
 from roles.blueprint_format import validate_document
 from roles.exporting import export_text
@@ -343,7 +343,12 @@ def _load(directory: Path, label: str, keys: _Keys | None, summary: Summary) -> 
 def _restore_measurements(directory: Path, summary: Summary) -> None:
     """Measurements go through the one service that writes them (kpis.services.measurements), which
     checks every row and keeps each one's id, team, source, recorder and time."""
-    from kpis.services.measurements import Kept, MeasurementError, MeasurementRow, record_measurements
+    from kpis.services.measurements import (
+        Kept,
+        MeasurementError,
+        MeasurementRow,
+        record_measurements,
+    )
 
     path = directory / "data" / "kpis.measurement.json"
     objects = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else []
@@ -357,7 +362,7 @@ def _restore_measurements(directory: Path, summary: Summary) -> None:
         # The row's team is a person's team as resolved when it was recorded; a team row's is its subject.
         kept = Kept(id=obj["pk"], team_id=f["team"] if f["person"] is not None else None, source=f["source"],
                     recorded_by_id=users.get(recorded_by), recorded_at=_when(f["recorded_at"]))
-        rows.append(MeasurementRow(metric_id=f["metric"], period=date.fromisoformat(f["period"]), value=f["value"],
+        rows.append(MeasurementRow(metric_id=f["metric"], period=parse_date(f["period"]), value=f["value"],
                                    person_id=f["person"], team_id=None if f["person"] is not None else f["team"],
                                    note=f["note"], kept=kept))
     try:

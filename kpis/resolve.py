@@ -110,8 +110,7 @@ def parse_number(raw) -> float | None:
         value = float(raw)
     else:
         text = str(raw or "").strip().replace("\u2212", "-").replace("\u00a0", "").replace(" ", "")
-        if text.endswith("%"):
-            text = text[:-1]
+        text = text.removesuffix("%")
         try:
             value = float(text)
         except ValueError:
@@ -244,7 +243,9 @@ class Resolver:
 
     def resolve(self, index: int, raw: dict) -> ParsedRow:
         row = ParsedRow(index=index, raw=raw)
-        err = lambda field_, message: row.errors.append(RowError(index, field_, message))  # noqa: E731
+
+        def err(field_: str, message: str) -> None:
+            row.errors.append(RowError(index, field_, message))
 
         row.metric, problem = self._metric(raw.get("metric"))
         if row.metric is None:

@@ -269,7 +269,8 @@ def _validate(rows: list[MeasurementRow], *, earliest, latest, restored: bool = 
         raise MeasurementError(errors)
     if restored:
         for row in valid:
-            row.team_id = row.kept.team_id
+            if row.person_id is not None:
+                row.team_id = row.kept.team_id
     else:
         _resolve_teams(valid, {r.metric_id: metrics[r.metric_id][0] for r in valid})
     return valid
