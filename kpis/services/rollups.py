@@ -111,8 +111,8 @@ def _claim_and_send() -> None:
 
 def _unsent(claim: datetime.datetime) -> str:
     release_queue(claim)
-    return "the next scheduled rollup picks the work up (new measurements are past its watermark, changed " \
-           "rules past its previous run)"
+    return ("the next scheduled rollup picks the work up (new measurements are past its watermark, changed "
+            "rules past its previous run)")
 
 
 def claim_queue() -> datetime.datetime | None:
