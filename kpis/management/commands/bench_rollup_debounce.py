@@ -59,7 +59,7 @@ class Command(BaseCommand):
             raise CommandError("--rows must be at least 1 and --posts at least 0")
         clock = time.perf_counter()
         settled = run_rollup()
-        self.stdout.write(f"# settled: a {'full' if settled.full else 'incremental'} run in {settled.duration_s} s")
+        self.stdout.write(f"# settled: {'a full' if settled.full else 'an incremental'} run in {settled.duration_s} s")
         token = uuid.uuid4().hex[:10]
         queue, default_queue = f"bench-debounce-{token}", app.conf.task_default_queue
         scratch = self._scratch(token, rows)
