@@ -228,6 +228,12 @@ CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 # computes on (0: one per CPU, at most 4). See kpis/rollups/postgres.py.
 KPI_ROLLUP_WORK_MEM = env_str("KPI_ROLLUP_WORK_MEM", "256MB")
 KPI_ROLLUP_PARALLEL = env_int("KPI_ROLLUP_PARALLEL", 0)
+# How long a writer may take from stamping its measurements to committing them (plus clock skew
+# between machines) and still be picked up by the next incremental rollup. See kpis/services/rollups.py.
+KPI_ROLLUP_GRACE_SECONDS = env_int("KPI_ROLLUP_GRACE_SECONDS", 120)
+# Writes queue at most one incremental rollup at a time; a queued one that has not started after this
+# long (its worker died, its message was lost) no longer holds the next writer back.
+KPI_ROLLUP_CLAIM_STALE_SECONDS = env_int("KPI_ROLLUP_CLAIM_STALE_SECONDS", 300)
 
 # ---------- E-mail (scorecard reminders) ----------
 # With EMAIL_HOST set, mail goes out over SMTP; without it, to the console (the demo and `make run`).

@@ -15,7 +15,7 @@ from roles.models import Role
 
 from .models import Metric, Person, Source, Team
 from .selectors import shift, start_of
-from .services.measurements import MeasurementRow, upsert_measurements
+from .services.measurements import MeasurementRow, record_measurements
 from .services.people import add_person, assign, ensure_team
 from .targets import AT_LEAST, AT_MOST, BETWEEN, EQUALS, QUALITATIVE, RELATIVE
 
@@ -132,7 +132,7 @@ def load(users: dict, *, role_slug: str = "junior-applied-ai-engineer", today: d
                                    spread * (0.5 if team_id else 1))
                     rows.append(MeasurementRow(metric_id=metric.pk, period=period, value=value,
                                                person_id=person_id, team_id=team_id))
-    result = upsert_measurements(rows, by=admin, source=Source.DEMO)
+    result = record_measurements(rows=rows, by=admin, source=Source.DEMO)
     summary = (f"{people_count} people in {len(TEAMS)} teams, {result.created + result.updated} measurements of "
                f"{len(metrics)} KPIs over {WEEKS} weeks")
     try:

@@ -5,8 +5,8 @@ from django.utils import timezone
 from roles.models import Role
 
 from .charts import period_label
+from .csv_parse import COLUMNS, MAX_BYTES
 from .models import Grain, Metric, Person, Status, Team
-from .services.csv_import import COLUMNS, MAX_BYTES
 from .targets import KINDS
 
 KIND_LABELS = {"at_least": "At least (low)", "at_most": "At most (high)", "between": "Between (low and high)",

@@ -78,6 +78,10 @@ class Metric(models.Model):
     synced_version = models.ForeignKey("roles.BlueprintVersion", null=True, blank=True, on_delete=models.SET_NULL,
                                        related_name="+")
     position = models.PositiveIntegerField(default=0)
+    rule_changed_at = models.DateTimeField(
+        null=True, blank=True, editable=False,
+        help_text="When the rule, grain or identity last changed: the next incremental rollup recomputes "
+                  "every period of the metric.")
 
     class Meta:
         ordering = ["role", "position", "name"]
@@ -181,3 +185,12 @@ class RollupState(models.Model):
     watermark = models.DateTimeField(null=True, blank=True)
     last_full_at = models.DateTimeField(null=True, blank=True)
     last_run_at = models.DateTimeField(null=True, blank=True)
+
+
+class RollupQueue(models.Model):
+    """At most one incremental rollup waits in the queue: a writer claims `queued_at` (a conditional
+    UPDATE) before sending one, and that run clears it when it starts. A table apart from RollupState,
+    whose row a run keeps locked for its whole transaction: claiming must never wait for a run."""
+
+    name = models.CharField(max_length=50, unique=True, default="default")
+    queued_at = models.DateTimeField(null=True, blank=True)

@@ -9,7 +9,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.db.models import Max, Q, QuerySet
+from django.db.models import Q, QuerySet
 
 from roles.models import Role
 
@@ -246,7 +246,3 @@ def measurements_for_export(metric: Metric, *, scope: Q, team: Team | None = Non
         rows = rows.filter(team=team)
     return rows.select_related("person", "team").order_by("period", "subject_key")
 
-
-def latest_period(*, scope: str, scope_ids, grain: str) -> date | None:
-    return (Rollup.objects.filter(scope=scope, scope_id__in=list(scope_ids), grain=grain, count__gt=0)
-            .aggregate(latest=Max("period"))["latest"])

@@ -14,7 +14,7 @@ from hiring.models import Candidate, Interview, Opening, Scorecard
 from hiring.services.openings import add_candidate, open_opening, plan_interview
 from hiring.services.scorecards import RatingInput, save_draft as save_scorecard, submit as submit_scorecard
 from kpis.models import Metric, Scope, Team
-from kpis.services.measurements import MeasurementRow, upsert_measurements
+from kpis.services.measurements import MeasurementRow, record_measurements
 from kpis.services.people import add_person, assign, ensure_team
 from roles import permissions
 from roles.blueprint_format.synthetic import make_document
@@ -210,7 +210,7 @@ def build_world() -> World:
     metric = Metric.objects.filter(role=role, active=True).order_by("position").first()
     today = timezone.localdate()
     period = today - timedelta(days=today.weekday() + 7)  # last week's Monday
-    upsert_measurements([
+    record_measurements(rows=[
         MeasurementRow(metric.pk, period, float(Marker.TEAM_A_VALUE), person_id=person_a.pk, note=Marker.TEAM_A),
         MeasurementRow(metric.pk, period, 81.0, team_id=team.pk, note=Marker.TEAM_A),
         MeasurementRow(metric.pk, period, 77.0, person_id=person_b.pk, note=Marker.TEAM_B),

@@ -218,3 +218,21 @@ def test_export_all_refuses_a_folder_that_is_not_empty(tmp_path):
 def test_import_all_refuses_a_folder_without_a_manifest(tmp_path):
     with pytest.raises(CommandError, match="manifest"):
         call_command("import_all", str(tmp_path), stdout=StringIO())
+
+
+@pytest.mark.django_db(transaction=True)
+def test_import_all_checks_every_measurement_and_names_the_bad_one(tmp_path, personas):
+    from .kpis.test_rollups import World
+
+    World(personas.admin).load()
+    call_command("export_all", str(tmp_path / "backup"), stdout=StringIO())
+    path = tmp_path / "backup" / "data" / "kpis.measurement.json"
+    rows = json.loads(path.read_text(encoding="utf-8"))
+    rows[3]["fields"]["person"] = 999_999
+    path.write_text(json.dumps(rows), encoding="utf-8")
+    call_command("flush", interactive=False, verbosity=0, reset_sequences=False)
+
+    with pytest.raises(CommandError, match="kpis.measurement.json: 1 problem in the measurements: row 3 person: "
+                                           "no person with id 999999"):
+        call_command("import_all", str(tmp_path / "backup"), stdout=StringIO())
+    assert not Role.objects.exists() and not Measurement.objects.exists()  # nothing half-written

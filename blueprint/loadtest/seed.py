@@ -25,7 +25,7 @@ from tqdm import tqdm
 from hiring.models import Opening
 from hiring.services.openings import add_candidate, open_opening, plan_interview
 from kpis.models import Metric, Source
-from kpis.services.measurements import MeasurementRow, upsert_measurements
+from kpis.services.measurements import MeasurementRow, record_measurements
 from kpis.services.people import add_person, assign, ensure_team
 from kpis.services.rollups import run_rollup
 from kpis.targets import QUALITATIVE
@@ -206,7 +206,7 @@ class Seeder:
 
     @staticmethod
     def _write(rows: list[MeasurementRow], admin) -> int:
-        result = upsert_measurements(rows, by=admin, source=Source.DEMO)
+        result = record_measurements(rows=rows, by=admin, source=Source.DEMO)
         return result.created + result.updated
 
     # ---------- hiring ----------

@@ -20,8 +20,8 @@ from rest_framework.views import APIView
 
 from kpis import permissions
 from kpis.models import Measurement, Metric, Rollup, Scope, Source
-from kpis.services.csv_import import record, resolve_rows
-from kpis.services.measurements import MeasurementError
+from kpis.resolve import date_range, resolve_rows
+from kpis.services.measurements import MeasurementError, record_measurements
 
 from .serializers import (MeasurementFilterSerializer, MetricFilterSerializer, MetricSerializer, RollupFilterSerializer,
                           measurement_data, rollup_data)
@@ -116,8 +116,10 @@ class MeasurementList(APIView):
                   for row in rows for e in row.errors]
         if errors:
             return _row_errors(errors)
+        earliest, latest = date_range()
         try:
-            result = record([row.measurement() for row in rows], by=request.user, source=Source.API)
+            result = record_measurements(rows=[row.measurement() for row in rows], by=request.user,
+                                         source=Source.API, earliest=earliest, latest=latest)
         except MeasurementError as exc:
             return _row_errors([{"index": e.index, "field": _api_field(e.field), "message": e.message}
                                 for e in exc.errors])

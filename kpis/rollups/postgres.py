@@ -1,7 +1,8 @@
 """Rollups computed set-based in PostgreSQL: a handful of statements inside the run's transaction.
 
 1. `rollup_groups` (incremental runs only): the (metric, grain, period) groups touched by the
-   measurements recorded since the watermark, plus the period after each (its trend reads them).
+   measurements recorded since the watermark, plus the period after each (its trend reads them), and
+   every group of the metrics whose rule changed since the previous run.
 2. `rollup_new`: every statistic of those groups (all groups in a full run) for the four scopes in
    one statement — GROUP BY GROUPING SETS arranged so two sorts serve all four scopes,
    percentile_cont, `max(array[…])[4]` for the latest value (an argmax without a sort per group),
@@ -106,18 +107,32 @@ def _grain_periods(period: str) -> str:
             f" (3::smallint, date_trunc('quarter', {period}::timestamp)::date))")
 
 
+GRAIN_RANK_STORED = "(CASE r.grain WHEN 'week' THEN 1 WHEN 'month' THEN 2 ELSE 3 END)::smallint"
+
+# A metric whose rule, grain or identity changed since `rules_since` has every group recomputed: the
+# groups of all its measurements, and its stored groups (under another grain they have no measurements
+# any more, and the write deletes them). The measurements come in two branches of a UNION, so that each
+# keeps its index: recorded_at's for the new ones, (metric, period) for those of the changed metrics.
 TOUCHED_GROUPS = f"""
 CREATE TEMP TABLE rollup_groups ON COMMIT DROP AS
-WITH touched AS (
+WITH changed AS (
+    SELECT id FROM kpis_metric WHERE rule_changed_at > %(rules_since)s
+), recorded AS (
+    SELECT m.metric_id, m.period FROM kpis_measurement m WHERE m.recorded_at > %(since)s
+    UNION
+    SELECT m.metric_id, m.period FROM kpis_measurement m WHERE m.metric_id IN (SELECT id FROM changed)
+), touched AS (
     SELECT DISTINCT m.metric_id, g.grain, g.period
-    FROM kpis_measurement m
+    FROM recorded m
     JOIN kpis_metric k ON k.id = m.metric_id
     CROSS JOIN LATERAL {_grain_periods('m.period')} AS g(grain, period)
-    WHERE m.recorded_at > %(since)s AND g.grain >= {GRAIN_RANK}
+    WHERE g.grain >= {GRAIN_RANK}
 ), with_next AS (
     SELECT metric_id, grain, period FROM touched
     UNION
     SELECT metric_id, grain, (period + {STEP.format(g='grain')})::date FROM touched
+    UNION
+    SELECT r.metric_id, {GRAIN_RANK_STORED}, r.period FROM kpis_rollup r WHERE r.metric_id IN (SELECT id FROM changed)
 )
 SELECT metric_id, grain, {GRAIN_NAME.format(g='grain')}::varchar AS grain_name, period,
        (period + {STEP.format(g='grain')})::date AS period_end
@@ -138,12 +153,14 @@ BASE_ALL = f"""
     CROSS JOIN LATERAL {_grain_periods('m.period')} AS g(grain, period)
     WHERE g.grain >= {GRAIN_RANK}"""
 
-# A measurement falls in the group of grain G and period P when P <= its period < the next P.
+# A measurement falls in the group of grain G and period P when P <= its period < the next P; a
+# stored group finer than the metric's grain (the grain changed) gets no fresh rows.
 BASE_TOUCHED = f"""
     SELECT t.grain, t.period AS gperiod, {_COLUMNS}
     FROM rollup_groups t
     JOIN kpis_measurement m ON m.metric_id = t.metric_id AND m.period >= t.period AND m.period < t.period_end
-    JOIN kpis_metric k ON k.id = m.metric_id"""
+    JOIN kpis_metric k ON k.id = m.metric_id
+    WHERE t.grain >= {GRAIN_RANK}"""
 
 # Scopes as codes (1 person, 2 team, 3 role, 4 organisation) while grouping: integer keys sort
 # much faster than text. The first three grouping sets are prefixes of one another, so PostgreSQL
@@ -252,7 +269,7 @@ def _session_settings(cursor) -> None:
     """A batch job: sorts (and index builds) in memory rather than on disk; JIT compiling costs more
     than it saves here. Should the worker die, the server notices within seconds and ends the run
     (releasing its locks) instead of finishing a statement nobody waits for."""
-    memory = getattr(settings, "KPI_ROLLUP_WORK_MEM", "256MB")
+    memory = settings.KPI_ROLLUP_WORK_MEM
     cursor.execute("SELECT set_config('work_mem', %s, true), set_config('maintenance_work_mem', %s, true),"
                    " set_config('jit', 'off', true), set_config('client_connection_check_interval', '2s', true)",
                    [memory, memory])
@@ -261,13 +278,14 @@ def _session_settings(cursor) -> None:
 def parallel_parts() -> int:
     """How many connections a full run computes on: KPI_ROLLUP_PARALLEL (default: one per CPU, at most
     4), or 1 when the run is inside a caller's transaction, whose rows other connections cannot see."""
-    parts = getattr(settings, "KPI_ROLLUP_PARALLEL", None) or min(os.cpu_count() or 1, 4)
+    parts = settings.KPI_ROLLUP_PARALLEL or min(os.cpu_count() or 1, 4)
     return parts if len(connection.atomic_blocks) <= 1 else 1
 
 
-def recompute(*, full: bool, since, now) -> tuple[int, int, int, int]:
-    """Recompute the groups touched since `since` (every group when `full`) inside the caller's
-    transaction. Returns (groups, rows computed, rows written, rows deleted)."""
+def recompute(*, full: bool, since, rules_since, now) -> tuple[int, int, int, int]:
+    """Recompute the groups of the measurements recorded after `since` and every group of the metrics
+    whose rule changed after `rules_since` (every group when `full`) inside the caller's transaction.
+    Returns (groups, rows computed, rows written, rows deleted)."""
     parts = parallel_parts() if full else 1
     with connection.cursor() as cursor:
         # Dropped here too: inside an outer transaction (tests, a caller's atomic block) ON COMMIT
@@ -279,7 +297,7 @@ def recompute(*, full: bool, since, now) -> tuple[int, int, int, int]:
             groups, computed = _compute_in_parts(cursor, parts)
         else:
             fresh = "rollup_new"
-            groups, computed = _compute_all(cursor) if full else _compute_touched(cursor, since)
+            groups, computed = _compute_all(cursor) if full else _compute_touched(cursor, since, rules_since)
         written, deleted = _write(cursor, full=full, now=now, fresh=fresh)
         if fresh == STAGING:
             cursor.execute(f"TRUNCATE {STAGING}")
@@ -330,8 +348,8 @@ def _on_own_connection(work):
         return pool.submit(own).result()
 
 
-def _compute_touched(cursor, since) -> tuple[int, int]:
-    groups = _run(cursor, "touched groups", TOUCHED_GROUPS, {"since": since})
+def _compute_touched(cursor, since, rules_since) -> tuple[int, int]:
+    groups = _run(cursor, "touched groups", TOUCHED_GROUPS, {"since": since, "rules_since": rules_since})
     cursor.execute("CREATE UNIQUE INDEX ON rollup_groups (metric_id, grain_name, period)")
     cursor.execute("ANALYZE rollup_groups")
     computed = _run(cursor, "compute", COMPUTE.format(base=BASE_TOUCHED))

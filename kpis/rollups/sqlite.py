@@ -19,13 +19,21 @@ def _previous(period: datetime.date, grain: str) -> datetime.date:
     return period_start(period - datetime.timedelta(days=1), grain)
 
 
-def _touched_groups(metrics: dict, since) -> set[Group]:
-    """The groups of measurements recorded after `since`, and the period after each (its trend)."""
+def _touched_groups(metrics: dict, since, rules_since) -> set[Group]:
+    """The groups of measurements recorded after `since`, and the period after each (its trend); and
+    every group of the metrics whose rule changed after `rules_since`: those of all their measurements
+    and their stored ones (under another grain these have no measurements any more, and are deleted)."""
+    changed = [pk for pk, m in metrics.items() if m.rule_changed_at is not None and m.rule_changed_at > rules_since]
+    days = set(Measurement.objects.filter(recorded_at__gt=since).values_list("metric_id", "period"))
+    if changed:  # a query of its own, so that the one above keeps the recorded_at index
+        days.update(Measurement.objects.filter(metric_id__in=changed).values_list("metric_id", "period"))
     groups = set()
-    for metric_id, day in Measurement.objects.filter(recorded_at__gt=since).values_list("metric_id", "period"):
+    for metric_id, day in days:
         for grain in grains_from(metrics[metric_id].grain):
             start = period_start(day, grain)
             groups.update({(metric_id, grain, start), (metric_id, grain, next_period(start, grain))})
+    if changed:
+        groups.update(Rollup.objects.filter(metric_id__in=changed).values_list("metric_id", "grain", "period"))
     return groups
 
 
@@ -79,11 +87,13 @@ def _stored(groups: set[Group] | None, extra: set[Group] = frozenset()) -> dict[
     return found
 
 
-def recompute(*, full: bool, since, now) -> tuple[int, int, int, int]:
-    """Recompute the groups touched since `since` (every group when `full`) inside the caller's
-    transaction. Returns (groups, rows computed, rows written, rows deleted)."""
-    metrics = {m.pk: m for m in Metric.objects.only("id", "role_id", "grain", "rule_kind", "rule_low", "rule_high")}
-    groups = None if full else _touched_groups(metrics, since)
+def recompute(*, full: bool, since, rules_since, now) -> tuple[int, int, int, int]:
+    """Recompute the groups of the measurements recorded after `since` and every group of the metrics
+    whose rule changed after `rules_since` (every group when `full`) inside the caller's transaction.
+    Returns (groups, rows computed, rows written, rows deleted)."""
+    metrics = {m.pk: m for m in Metric.objects.only("id", "role_id", "grain", "rule_kind", "rule_low", "rule_high",
+                                                    "rule_changed_at")}
+    groups = None if full else _touched_groups(metrics, since, rules_since)
     if groups is not None and not groups:
         return 0, 0, 0, 0
     collected = _collect(metrics, groups)

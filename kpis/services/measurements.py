@@ -1,9 +1,11 @@
-"""Write measurements in bulk: validate every row, then upsert them all in one transaction or none.
+"""The one way measurements are written: `record_measurements`, by the form, the CSV upload, the API,
+the demo and load-test data and the restore of a backup.
 
-The form, the CSV upload and the API all end here. Re-sending a row updates it (unique per metric,
-subject and period), never doubles it. Built for ≥ 10,000 rows per call: validation is set lookups
-over a handful of queries, the write is INSERT … ON CONFLICT DO UPDATE in chunks, with no per-row
-query and no per-row model validation.
+It validates every row, checks that the writer may record them all, upserts them in one transaction
+or none, and asks for an incremental rollup once they are committed. Re-sending a row updates it
+(unique per metric, subject and period), never doubles it. Built for ≥ 10,000 rows per call:
+validation is set lookups over a handful of queries, the write is INSERT … ON CONFLICT DO UPDATE in
+chunks, with no per-row query and no per-row model validation.
 """
 import datetime
 import math
@@ -17,12 +19,24 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from kpis.models import Assignment, Grain, Measurement, Metric, Person, Source, Team
+from kpis.services.rollups import schedule_incremental_rollup
 from roles.permissions import is_admin
 
 CHUNK = 5000
 UPDATED_FIELDS = ["person", "team", "value", "note", "source", "recorded_by", "recorded_at"]
 EARLIEST_YEARS = 10
 _QUARTER_FIRST_MONTH = {m: 3 * ((m - 1) // 3) + 1 for m in range(1, 13)}
+
+
+@dataclass(frozen=True, slots=True)
+class Kept:
+    """What a restored row keeps from the backup: its id, its team (a person's, as it was resolved when
+    it was recorded), where it came from, who recorded it and when."""
+    id: int
+    team_id: int | None
+    source: str
+    recorded_by_id: int | None
+    recorded_at: datetime.datetime
 
 
 @dataclass
@@ -33,6 +47,7 @@ class MeasurementRow:
     person_id: int | None = None
     team_id: int | None = None
     note: str = ""
+    kept: Kept | None = None  # restored rows only
 
 
 @dataclass
@@ -81,17 +96,31 @@ def next_period(start: datetime.date, grain: str) -> datetime.date:
     return start.replace(year=start.year + month // 12, month=month % 12 + 1, day=1)
 
 
-def upsert_measurements(rows: list[MeasurementRow], *, by, source: str, earliest: datetime.date | None = None,
-                        latest: datetime.date | None = None) -> UpsertResult:
-    """Validate every row, then insert or update all of them in one transaction.
+def record_measurements(*, rows: list[MeasurementRow], by, source: str | None,
+                        earliest: datetime.date | None = None, latest: datetime.date | None = None,
+                        restored: bool = False) -> UpsertResult:
+    """Validate every row, insert or update all of them in one transaction, and ask for an incremental
+    rollup once it commits (kpis.services.rollups.schedule_incremental_rollup: debounced).
 
     Raises MeasurementError listing every invalid row (nothing is written), or PermissionDenied
     unless `by` is an admin or manages every team involved (a person's team is the one their
     assignment gives them in the period). A row is refused when its date is after `latest`
     (default: the end of the period after the current one) or its whole period ends before
     `earliest` (default: ten years ago). Periods are normalised to the metric's grain.
-    Callers that want the dashboards to catch up queue kpis.tasks.queue_incremental_rollup().
+
+    `restored`: the rows come from a backup (blueprint.backup.import_all, an operator's command; `by`
+    and `source` are None) and each keeps what its `kept` says. The checks that were the original
+    writer's (permission, date range, retired metric) are not made again; the rows are inserted
+    under their own ids, into a portal that has none.
     """
+    if restored:
+        if by is not None or source is not None or any(row.kept is None for row in rows):
+            raise ValueError("a restore is by nobody, from no source, of rows that each keep their own")
+        batch = _validate(rows, earliest=None, latest=None, restored=True)
+        with transaction.atomic():
+            result = _write_restored(batch)
+            schedule_incremental_rollup()
+        return result
     if source not in Source.values:
         raise ValueError(f"unknown source {source!r}")
     admin = bool(by is not None and is_admin(by))
@@ -99,7 +128,29 @@ def upsert_measurements(rows: list[MeasurementRow], *, by, source: str, earliest
         raise PermissionDenied("Only admins and the managers of teams may record measurements.")
     batch = _validate(rows, earliest=earliest, latest=latest)
     _check_permission(batch, by=by, admin=admin)
-    return _write(batch, by=by, source=source)
+    with transaction.atomic():
+        result = _write(batch, by=by, source=source)
+        schedule_incremental_rollup()
+    return result
+
+
+class _Preview(Exception):
+    def __init__(self, result: UpsertResult):
+        self.result = result
+
+
+def preview_measurements(*, rows: list[MeasurementRow], by, source: str, earliest: datetime.date | None = None,
+                         latest: datetime.date | None = None) -> tuple[UpsertResult | None, list[RowError]]:
+    """What `record_measurements` would do, found by doing it in a transaction that is then rolled back:
+    its own checks and its created/updated counts, with nothing written and nothing queued (a
+    rolled-back block drops its on-commit callbacks). PermissionDenied passes through."""
+    try:
+        with transaction.atomic():
+            raise _Preview(record_measurements(rows=rows, by=by, source=source, earliest=earliest, latest=latest))
+    except _Preview as done:
+        return done.result, []
+    except MeasurementError as exc:
+        return None, list(exc.errors)
 
 
 # ---------- validation ----------
@@ -114,6 +165,7 @@ class _Valid:
     team_id: int | None
     note: str
     subject_key: str
+    kept: Kept | None = None
 
 
 def _ids(values) -> set[int]:
@@ -146,10 +198,10 @@ def _default_range(grain: str, today: datetime.date) -> tuple[datetime.date, dat
     return earliest, after_next - datetime.timedelta(days=1)
 
 
-def _validate(rows: list[MeasurementRow], *, earliest, latest) -> list[_Valid]:
+def _validate(rows: list[MeasurementRow], *, earliest, latest, restored: bool = False) -> list[_Valid]:
     metrics = _existing(Metric, _ids(r.metric_id for r in rows), "grain", "active")
     people = _existing(Person, _ids(r.person_id for r in rows))
-    teams = _existing(Team, _ids(r.team_id for r in rows))
+    teams = _existing(Team, _ids(r.team_id for r in rows) | _ids(r.kept.team_id for r in rows if restored))
     today = timezone.localdate()
     # Per grain: the last date allowed, and the first period start allowed (a period still reaching
     # into the range is in it).
@@ -168,7 +220,7 @@ def _validate(rows: list[MeasurementRow], *, earliest, latest) -> list[_Valid]:
         metric = _lookup(metrics, metric_id)
         if metric is None:
             errors.append(RowError(index, "metric", f"no metric with id {metric_id!r}"))
-        elif not metric[1]:
+        elif not metric[1] and not restored:
             errors.append(RowError(index, "metric", f"metric {metric_id} is retired (not in the role's "
                                                     f"published blueprint)"))
         has_person = person_id is not None
@@ -179,6 +231,8 @@ def _validate(rows: list[MeasurementRow], *, earliest, latest) -> list[_Valid]:
             errors.append(RowError(index, "person", f"no person with id {person_id!r}"))
         elif not has_person and _lookup(teams, team_id) is None:
             errors.append(RowError(index, "team", f"no team with id {team_id!r}"))
+        elif restored and row.kept.team_id is not None and _lookup(teams, row.kept.team_id) is None:
+            errors.append(RowError(index, "team", f"no team with id {row.kept.team_id!r}"))
         if type(value) is not float and (isinstance(value, bool) or not isinstance(value, (int, float))):
             errors.append(RowError(index, "value", f"{value!r} is not a number"))
         elif not math.isfinite(value):
@@ -194,7 +248,7 @@ def _validate(rows: list[MeasurementRow], *, earliest, latest) -> list[_Valid]:
         grain = metric[0]
         period = period_start(day, grain)
         low, high, first = bounds[grain]
-        if day > high or period < first:
+        if not restored and (day > high or period < first):
             errors.append(RowError(index, "period", f"{day.isoformat()} is outside {low.isoformat()} – "
                                                     f"{high.isoformat()}"))
         if len(errors) > problems:
@@ -209,10 +263,16 @@ def _validate(rows: list[MeasurementRow], *, earliest, latest) -> list[_Valid]:
                                                     f"period ({period.isoformat()})"))
             continue
         seen[key] = index
-        valid.append(_Valid(metric_id, period, float(value), person_id, team_id, row.note or "", subject_key))
+        valid.append(_Valid(metric_id, period, float(value), person_id, team_id, row.note or "", subject_key,
+                            row.kept))
     if errors:
         raise MeasurementError(errors)
-    _resolve_teams(valid, {r.metric_id: metrics[r.metric_id][0] for r in valid})
+    if restored:
+        for row in valid:
+            if row.person_id is not None:
+                row.team_id = row.kept.team_id
+    else:
+        _resolve_teams(valid, {r.metric_id: metrics[r.metric_id][0] for r in valid})
     return valid
 
 
@@ -283,9 +343,8 @@ def _write(batch: list[_Valid], *, by, source: str) -> UpsertResult:
     # concurrent uploads wait for each other instead of deadlocking.
     batch = sorted(batch, key=lambda r: (r.metric_id, r.subject_key, r.period))
     write = _write_postgres if connection.vendor == "postgresql" else _write_portable
-    with transaction.atomic():
-        existing = sum(write(batch[start:start + CHUNK], source=source, by=recorded_by, now=now)
-                       for start in range(0, len(batch), CHUNK))
+    existing = sum(write(batch[start:start + CHUNK], source=source, by=recorded_by, now=now)
+                   for start in range(0, len(batch), CHUNK))
     return UpsertResult(created=len(batch) - existing, updated=existing, rows=len(batch))
 
 
@@ -313,6 +372,18 @@ def _write_portable(chunk: list[_Valid], *, source: str, by, now) -> int:
          for r in chunk],
         update_conflicts=True, unique_fields=["metric", "subject_key", "period"], update_fields=UPDATED_FIELDS)
     return existing
+
+
+def _write_restored(batch: list[_Valid]) -> UpsertResult:
+    """Insert restored rows under their own ids and provenance. A plain insert: the restore writes into
+    a portal without measurements, and a clash fails it whole."""
+    for start in range(0, len(batch), CHUNK):
+        Measurement.objects.bulk_create([
+            Measurement(id=r.kept.id, metric_id=r.metric_id, person_id=r.person_id, team_id=r.team_id,
+                        subject_key=r.subject_key, period=r.period, value=r.value, note=r.note, source=r.kept.source,
+                        recorded_by_id=r.kept.recorded_by_id, recorded_at=r.kept.recorded_at)
+            for r in batch[start:start + CHUNK]])
+    return UpsertResult(created=len(batch), updated=0, rows=len(batch))
 
 
 def _count_existing(chunk: list[_Valid]) -> int:

@@ -17,10 +17,11 @@ from django.urls import reverse
 from common.models import StagedUpload
 from common.staging import StagedUploadGone, claim_staged, discard_staged, stage_upload
 from kpis import permissions
+from kpis.csv_parse import COLUMNS, MAX_BYTES, parse_csv
 from kpis.forms import CsvUploadForm, MeasurementForm
 from kpis.models import Assignment, Metric, Person, Source
-from kpis.services.csv_import import (COLUMNS, MAX_BYTES, Parsed, dry_run, read_csv, record, resolve_rows)
-from kpis.services.measurements import MeasurementError
+from kpis.resolve import Parsed, date_range, resolve_csv, resolve_rows
+from kpis.services.measurements import MeasurementError, preview_measurements, record_measurements
 from roles.models import Role
 
 from . import kpi_crumbs
@@ -60,8 +61,10 @@ def record_one(request):
         for error in row.errors:
             form.add_error(_FORM_FIELD.get(error.field, None), error.message)
         if row.ok:
+            earliest, latest = date_range()
             try:
-                result = record([row.measurement()], by=request.user, source=Source.FORM)
+                result = record_measurements(rows=[row.measurement()], by=request.user, source=Source.FORM,
+                                             earliest=earliest, latest=latest)
             except MeasurementError as exc:
                 for error in exc.errors:
                     form.add_error(_FORM_FIELD.get(error.field, None), error.message)
@@ -73,7 +76,8 @@ def record_one(request):
                                           "Dashboards refresh within a few minutes.")
                 return redirect("kpis:record")
     return render(request, "kpis/record.html", {
-        "form": form, "nav": "kpis", "crumbs": kpi_crumbs(("Record a measurement", ""))})
+        "form": form, "nav": "kpis", "crumbs": kpi_crumbs(("Record a measurement", ""))},
+        status=400 if form.errors else 200)
 
 
 # ---------- CSV upload ----------
@@ -101,14 +105,22 @@ def _preview_context(upload: StagedUpload, role: Role, parsed: Parsed, *, engine
 
 
 def _check(request, data: bytes, role: Role):
-    parsed = read_csv(data, by=request.user, role=role)
+    """The upload parsed and resolved (again on confirm: the preview's checks are made afresh)."""
+    parsed = resolve_csv(parse_csv(data), by=request.user, role=role)
     result, engine_errors = None, []
     if parsed.ok:
+        earliest, latest = date_range()
         try:
-            result, engine_errors = dry_run(parsed.measurements(), by=request.user, source=Source.CSV)
+            result, engine_errors = preview_measurements(rows=parsed.measurements(), by=request.user,
+                                                         source=Source.CSV, earliest=earliest, latest=latest)
         except PermissionDenied as exc:
             parsed.file_errors.append(str(exc) or "You may not record some of these measurements.")
     return parsed, result, engine_errors
+
+
+def _preview(request, context: dict):
+    """The preview page: 200 when the file can be recorded, 400 naming what is wrong and where otherwise."""
+    return render(request, "kpis/upload_preview.html", context, status=200 if context["ready"] else 400)
 
 
 @login_required
@@ -130,13 +142,14 @@ def upload_csv(request):
         if upload is None or role is None:
             messages.error(request, "That upload has expired or was already recorded. Please upload the file again.")
             return redirect("kpis:upload")
-        parsed = read_csv(data, by=request.user, role=role)
+        parsed = resolve_csv(parse_csv(data), by=request.user, role=role)
         if parsed.ok:
+            earliest, latest = date_range()
             try:
-                result = record(parsed.measurements(), by=request.user, source=Source.CSV)
+                result = record_measurements(rows=parsed.measurements(), by=request.user, source=Source.CSV,
+                                             earliest=earliest, latest=latest)
             except MeasurementError as exc:
-                return render(request, "kpis/upload_preview.html",
-                              _preview_context(upload, role, parsed, engine_errors=exc.errors))
+                return _preview(request, _preview_context(upload, role, parsed, engine_errors=exc.errors))
             except PermissionDenied as exc:
                 parsed.file_errors.append(str(exc) or "You may not record some of these measurements.")
             else:
@@ -144,7 +157,7 @@ def upload_csv(request):
                                           f"{result.created:,} new, {result.updated:,} updated. "
                                           "Dashboards refresh within a few minutes.")
                 return redirect("kpis:dashboard")
-        return render(request, "kpis/upload_preview.html", _preview_context(upload, role, parsed))
+        return _preview(request, _preview_context(upload, role, parsed))
 
     form = CsvUploadForm(request.POST or None, request.FILES or None, roles=roles)
     if request.method == "POST" and form.is_valid():
@@ -161,9 +174,9 @@ def upload_csv(request):
             context = _preview_context(upload, role, parsed, engine_errors=engine_errors, result=result)
             if not context["ready"]:  # nothing to confirm: keep nothing
                 discard_staged(token=upload.token, owner=request.user, kind=STAGED_KIND)
-            return render(request, "kpis/upload_preview.html", context)
+            return _preview(request, context)
     return render(request, "kpis/upload.html", {
         "form": form, "nav": "kpis", "columns": COLUMNS, "max_mb": MAX_BYTES // 1_048_576, "max_bytes": MAX_BYTES,
         "roles": roles,
         "crumbs": kpi_crumbs(("Upload CSV", "")),
-    })
+    }, status=400 if form.errors else 200)

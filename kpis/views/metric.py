@@ -16,9 +16,9 @@ from django.utils.text import slugify
 
 from kpis import permissions, selectors
 from kpis.charts import HEIGHT, NARROW_WIDTH, WIDTH, Series, history_chart, period_label, sparkline
+from kpis.csv_parse import COLUMNS
 from kpis.forms import PeriodFilterForm
 from kpis.models import Grain, Metric, Scope, Status
-from kpis.services.csv_import import COLUMNS
 
 from . import chosen_grain, chosen_period, kpi_crumbs, require_kpi_reader
 

@@ -1,5 +1,6 @@
 """Editors correct what the target parser read (/kpis/metrics/<id>/rule/) and map a renamed KPI onto the
-metric that holds its history (/kpis/roles/<slug>/rename/). Both go through kpis.services.metrics."""
+metric that holds its history (/kpis/roles/<slug>/rename/). Both go through kpis.services.metrics, whose
+services also ask for the rollup that recomputes the metric's statuses under its new rule."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -7,14 +8,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from blueprint.queueing import enqueue_on_commit
 from kpis import permissions
 from kpis.forms import RuleForm, RenameForm
 from kpis.models import Metric
 from kpis.services.metrics import correct_rule, map_renamed_kpi
-from kpis.services.rollups import request_full_rollup
 from kpis.targets import parse_target
-from kpis.tasks import rollup_full
 from roles.models import Role
 
 from . import kpi_crumbs
@@ -26,14 +24,6 @@ def _add_errors(form, exc: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, exc.messages)
-
-
-def _recompute_all() -> None:
-    """A new rule changes the status of periods no new measurement touches, and a mapping moves
-    measurements without re-stamping them, so the incremental rollup would miss both: queue a full
-    one once the change commits (both are rare, deliberate edits). Should the broker be unreachable,
-    the next scheduled run is made a full one instead."""
-    enqueue_on_commit(rollup_full, fallback=request_full_rollup)
 
 
 def _safe_next(request, url: str | None) -> str:
@@ -58,7 +48,6 @@ def rule_edit(request, pk: int):
         except ValidationError as exc:
             _add_errors(form, exc)
         else:
-            _recompute_all()
             messages.success(request, f"The rule of “{metric.name}” is now: {metric.rule.describe()}. "
                                       "Statuses are being recomputed with it.")
             return redirect(_safe_next(request, request.POST.get("next"))
@@ -88,7 +77,6 @@ def rename(request, slug: str):
         except ValidationError as exc:
             _add_errors(form, exc)
         else:
-            _recompute_all()
             messages.success(request, f"“{new_name}” now continues the history of “{old_name}”: its "
                                       "measurements are kept under the new name.")
             return redirect("kpis:role", slug=role.slug)

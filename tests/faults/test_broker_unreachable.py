@@ -1,12 +1,11 @@
 """Redis (the Celery broker) unreachable under the running portal.
 
 Pages keep serving; /healthz answers 503 naming the broker; the work the portal queues (the
-incremental rollup after measurements are recorded, the full rollup after a rule is corrected:
-everything that calls blueprint.queueing) is never lost silently: the request succeeds, an error
-naming the task is logged, and the next scheduled rollup does the work — the measurements are past
-its watermark, and a full rollup that could not be queued makes that run a full one. A Redis that
-restarted costs nothing (the publish is retried on a new connection); one that hangs holds a
-request for seconds, not for ever.
+incremental rollup after measurements are recorded or a rule is corrected: everything that calls
+blueprint.queueing) is never lost silently: the request succeeds, an error naming the task is logged,
+the rollup queue's claim is freed, and the next scheduled rollup does the work — the measurements are
+past its watermark, the corrected rule past its previous run. A Redis that restarted costs nothing
+(the publish is retried on a new connection); one that hangs holds a request for seconds, not for ever.
 
 The portal runs under gunicorn against a private redis-server that the test kills, restarts and
 freezes; the shared Redis is never touched. On PostgreSQL gunicorn shares the test database, on
@@ -23,9 +22,9 @@ from kombu.exceptions import OperationalError
 from rest_framework.authtoken.models import Token
 
 from blueprint.queueing import enqueue
-from kpis.models import Team
+from kpis.models import RollupQueue, Team
 from kpis.services.rollups import run_rollup
-from kpis.tasks import rollup_full, rollup_incremental
+from kpis.tasks import rollup_incremental
 from roles.services.importing import import_file
 
 from ..kpis.test_rollups import WEEKS, World, assert_matches, expected, stored
@@ -59,7 +58,9 @@ class Portal:
         run_rollup(full=True)
         self.sessions = {name: self._session(getattr(personas, name)) for name in ("hr", "manager", "admin")}
         self.token = Token.objects.create(user=personas.admin).key
-        self.env = project_env(tmp_path, CELERY_BROKER_URL=self.redis.url, **database_for_subprocesses(tmp_path))
+        # Every write sends its own run (no debouncing): each one is a publish these tests watch.
+        self.env = project_env(tmp_path, CELERY_BROKER_URL=self.redis.url, KPI_ROLLUP_CLAIM_STALE_SECONDS="0",
+                               **database_for_subprocesses(tmp_path))
         self.web = started(WebServer(self.env, tmp_path))
 
     @staticmethod
@@ -110,15 +111,15 @@ def test_with_redis_down_pages_serve_and_queued_work_is_reported_then_done_by_th
                               {"kind": "at_least", "low": "95", "high": "", "unit": "%"},
                               cookies=portal.sessions["admin"])
     assert corrected.status == 302 and corrected.seconds < QUICK, corrected.text[:500]
-    incremental, full = portal.errors()
-    assert "could not queue kpis.rollup_incremental" in incremental and "past its watermark" in incremental
-    assert "could not queue kpis.rollup_full" in full and "the next scheduled rollup will be a full one" in full
+    measurement, rule = portal.errors()
+    for error in (measurement, rule):
+        assert "could not queue kpis.rollup_incremental" in error and "the next scheduled rollup picks" in error
     assert "Traceback" not in web.log
 
-    # Nothing was lost: the next scheduled run is a full one and rolls up every measurement,
-    # those recorded while Redis was down included, under the corrected rule.
+    # Nothing was lost: the next scheduled run rolls up every measurement, those recorded while Redis
+    # was down included, and every period under the corrected rule.
     report = json.loads(run_python(NEXT_SCHEDULED_RUN, portal.env))
-    assert report["full"] is True and report["written"] > 0
+    assert report["full"] is False and report["written"] > 0
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -161,20 +162,23 @@ def test_a_measurement_recorded_while_the_broker_refuses_is_rolled_up_by_the_nex
     with caplog.at_level(logging.ERROR, "blueprint.queueing"), django_capture_on_commit_callbacks(execute=True):
         response = client.post("/api/v1/measurements/", [row], content_type="application/json")
     assert response.status_code == 200 and "could not queue kpis.rollup_incremental" in caplog.text
+    assert RollupQueue.objects.get().queued_at is None  # the next write may try again
     assert rollup_incremental.apply().get()["full"] is False
     assert_matches(stored(), expected())
 
 
 @pytest.mark.django_db
-def test_a_rule_corrected_while_the_broker_refuses_makes_the_next_scheduled_run_full(
-        client, personas, rolled_up_world, monkeypatch, caplog, django_capture_on_commit_callbacks):
-    monkeypatch.setattr(rollup_full, "delay", refuse)
+def test_a_rule_corrected_while_the_broker_refuses_is_recomputed_by_the_next_scheduled_run(
+        client, personas, rolled_up_world, monkeypatch, caplog, django_capture_on_commit_callbacks, settings):
+    settings.KPI_ROLLUP_GRACE_SECONDS = 0  # no measurement is new to the next run: only the rule is
+    monkeypatch.setattr(rollup_incremental, "delay", refuse)
     client.force_login(personas.admin)
     with caplog.at_level(logging.ERROR, "blueprint.queueing"), django_capture_on_commit_callbacks(execute=True):
         response = client.post(f"/kpis/metrics/{rolled_up_world.delivery.pk}/rule/",
                                {"kind": "at_least", "low": "95", "unit": "%"})
-    assert response.status_code == 302 and "could not queue kpis.rollup_full" in caplog.text
-    assert rollup_incremental.apply().get()["full"] is True
+    assert response.status_code == 302 and "could not queue kpis.rollup_incremental" in caplog.text
+    assert RollupQueue.objects.get().queued_at is None
+    assert rollup_incremental.apply().get()["full"] is False
     assert_matches(stored(), expected())  # every period's status under the new rule
 
 

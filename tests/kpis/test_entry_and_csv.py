@@ -1,15 +1,15 @@
 """Recording measurements by the form and by CSV upload: preview first, row-level errors in words, all or
 nothing on confirm, and the incremental rollup queued once the write commits."""
 from datetime import timedelta
-from unittest import mock
 
 import pytest
 from django.utils import timezone
 
 from common.models import StagedUpload
-from kpis.models import Measurement, Source
+from kpis.csv_parse import MAX_BYTES, parse_csv
+from kpis.models import Measurement, Rollup, RollupQueue, Source
+from kpis.resolve import resolve_csv
 from kpis.selectors import start_of
-from kpis.services.csv_import import MAX_BYTES, read_csv
 
 from ..personas import sign_in
 from .test_kpi_permissions import make_world, people_manager
@@ -40,6 +40,10 @@ def manager(client, personas, world):
     return personas.manager
 
 
+def read_csv(data: bytes, *, by, role):
+    return resolve_csv(parse_csv(data), by=by, role=role)
+
+
 def _csv(*lines: str) -> bytes:
     return ("\n".join(lines) + "\n").encode()
 
@@ -67,16 +71,16 @@ def _token(response) -> str:
 
 # ---------- the form ----------
 
-def test_the_form_records_one_value_and_queues_the_rollup(client, manager, world, django_capture_on_commit_callbacks):
+def test_the_form_records_one_value_and_queues_the_rollup(client, manager, world, django_capture_on_commit_callbacks,
+                                                          tasks_run_in_process):
     metric, person = world.metrics[0], world.people[0]
-    with mock.patch("kpis.services.csv_import.queue_incremental_rollup") as queued:
-        with django_capture_on_commit_callbacks(execute=True):
-            response = client.post("/kpis/record/", {"metric": metric.pk, "person": person.pk,
-                                                     "date": TODAY.isoformat(), "value": "82.5", "note": "ok"})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/kpis/record/", {"metric": metric.pk, "person": person.pk,
+                                                 "date": TODAY.isoformat(), "value": "82.5", "note": "ok"})
     assert response.status_code == 302
     m = Measurement.objects.get()
     assert (m.metric, m.person, m.period, m.value, m.source) == (metric, person, MONDAY, 82.5, Source.FORM)
-    assert queued.called
+    assert Rollup.objects.get(metric=metric, scope="person", scope_id=person.pk, grain="week").mean == 82.5
     # The same KPI, person and period again replaces the value instead of adding a second one.
     client.post("/kpis/record/", {"metric": metric.pk, "person": person.pk, "date": MONDAY.isoformat(),
                                   "value": "90"})
@@ -97,18 +101,18 @@ def test_the_form_explains_what_is_wrong(client, manager, world):
 
 # ---------- CSV: the happy path ----------
 
-def test_a_csv_is_previewed_then_recorded_all_at_once(client, manager, world, django_capture_on_commit_callbacks):
+def test_a_csv_is_previewed_then_recorded_all_at_once(client, manager, world, django_capture_on_commit_callbacks,
+                                                      tasks_run_in_process):
     response = _upload(client, world, _good(world))
     html = response.content.decode()
     assert response.status_code == 200 and "Check before recording" in html
     assert "Record 3 measurements" in html and "✓ OK" in html
-    assert not Measurement.objects.exists()                     # the preview writes nothing
-    with mock.patch("kpis.services.csv_import.queue_incremental_rollup") as queued:
-        with django_capture_on_commit_callbacks(execute=True):
-            response = client.post("/kpis/upload/", {"action": "confirm", "token": _token(response)})
+    assert not Measurement.objects.exists() and not RollupQueue.objects.exclude(queued_at=None).exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/kpis/upload/", {"action": "confirm", "token": _token(response)})
     assert response.status_code == 302
     assert Measurement.objects.filter(source=Source.CSV).count() == 3
-    assert queued.called
+    assert Rollup.objects.get(metric=world.metrics[0], scope="team", grain="week", period=MONDAY).count == 3
     # The token is spent: confirming again writes nothing more.
     response = client.post("/kpis/upload/", {"action": "confirm", "token": _token(_upload(client, world,
                                                                                           _good(world)))})
@@ -270,3 +274,85 @@ def test_hr_may_read_but_not_record(client, personas, world):
     sign_in(client, personas.hr)
     assert client.get("/kpis/record/").status_code == 403
     assert client.get("/kpis/upload/").status_code == 403
+
+
+# ---------- KPI names with a slash, and files that named no team ----------
+
+@pytest.fixture
+def seed_world(personas):
+    """The seed's published role, with a person of the manager's team holding it."""
+    from kpis.services.people import add_person, assign, ensure_team
+    from roles.models import Role
+    from roles.services.importing import import_file
+
+    from ..conftest import SEED_PATH
+
+    import_file(SEED_PATH.name, SEED_PATH.read_bytes(), publish=True)
+    role = Role.objects.get(slug="junior-applied-ai-engineer")
+    person = add_person(name="Sam Seed", email="sam@example.com")
+    assign(person=person, role=role, team=ensure_team(name="Seed team", manager=personas.manager),
+           starts_on=TODAY - timedelta(days=400))
+    return role
+
+
+def test_kpi_names_with_a_slash_are_found_by_name_and_after_the_role_slug(client, manager, seed_world):
+    names = list(seed_world.metrics.filter(name__contains="/").values_list("name", flat=True))
+    assert len(names) == 5 and "Latency (p95/p99)" in names
+    day = f"{TODAY:%Y-%m-%d}"
+    rows = [f'"{name}",sam@example.com,,{day},{n},' for n, name in enumerate(names)]
+    rows.append(f'"{seed_world.slug}/Latency (p95/p99)",sam@example.com,,{TODAY - timedelta(days=7):%Y-%m-%d},1,')
+    rows.append(f"{seed_world.slug}/latency-p95p99,sam@example.com,,{TODAY - timedelta(days=14):%Y-%m-%d},2,")
+    response = client.post("/kpis/upload/", {"action": "preview", "role": seed_world.pk, "file": _file(
+        _csv("metric,email,team,date,value,note", *rows))})
+    html = response.content.decode()
+    assert response.status_code == 200, html[html.find("kpi-row-errors"):][:800]
+    assert "Record 7 measurements" in html and "expected role-slug/key" not in html
+    client.post("/kpis/upload/", {"action": "confirm", "token": _token(response)})
+    latency = seed_world.metrics.get(name="Latency (p95/p99)")
+    assert Measurement.objects.filter(metric=latency).count() == 3
+    assert Measurement.objects.count() == 7
+
+
+def test_an_unknown_kpi_with_a_slash_is_named_with_its_line_and_column(client, manager, seed_world):
+    response = client.post("/kpis/upload/", {"action": "preview", "role": seed_world.pk, "file": _file(_csv(
+        "metric,email,date,value", f"Latency (p95/p100),sam@example.com,{TODAY:%Y-%m-%d},1"))})
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "“Latency (p95/p100)” is not a KPI of Junior Applied AI Engineer" in html
+    assert '<span class="failure__where">metric</span>' in html and 'data-label="Line">2</td>' in html
+
+
+def test_the_api_finds_a_kpi_name_with_a_slash_after_the_role_slug(personas, seed_world):
+    from rest_framework.test import APIClient
+
+    api = APIClient()
+    api.force_authenticate(personas.manager)
+    row = {"metric": f"{seed_world.slug}/Cost per inference / token", "person": "sam@example.com",
+           "period": TODAY.isoformat(), "value": 3}
+    assert api.post("/api/v1/measurements/", [row], format="json").status_code == 201
+    row["metric"] = "nope/Cost per inference / token"
+    body = api.post("/api/v1/measurements/", [row], format="json").json()
+    assert body["errors"][0]["field"] == "metric" and "no metric “nope/Cost per inference / token”" in \
+        body["errors"][0]["message"]
+
+
+@pytest.mark.parametrize("header, row, where, message", [
+    ("metric,email,date,value", "{metric},nobody@example.com,{today},1", "email",
+     "no person with the e-mail “nobody@example.com”"),
+    ("email", "nobody@example.com", None, "The header misses the columns metric, date, value"),
+], ids=["no team column", "only an email column"])
+def test_a_file_without_a_team_column_and_an_unknown_email_is_refused_in_words(client, manager, world, header,
+                                                                                row, where, message):
+    data = _csv(header, row.format(metric=world.metrics[0].name, today=f"{TODAY:%Y-%m-%d}"))
+    response = _upload(client, world, data)
+    html = response.content.decode().replace("&#x27;", "'")
+    assert response.status_code == 400 and message in html
+    if where:
+        assert f'<span class="failure__where">{where}</span>' in html and 'data-label="Line">2</td>' in html
+    assert not Measurement.objects.exists()
+
+
+def _file(data: bytes):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile("kpis.csv", data, content_type="text/csv")

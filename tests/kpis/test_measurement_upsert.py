@@ -10,7 +10,7 @@ from django.db import connection
 
 from kpis.models import Assignment, Measurement, Metric, Person, Source, Team
 from kpis.services.measurements import (MeasurementError, MeasurementRow, UpsertResult, period_start,
-                                        upsert_measurements)
+                                        record_measurements)
 from roles.models import Role
 
 pytestmark = pytest.mark.django_db
@@ -56,13 +56,13 @@ def test_periods_start_on_monday_the_first_of_the_month_or_the_quarter():
 
 def test_sending_a_row_again_updates_it_and_never_makes_a_twin(world):
     admin = world.personas.admin
-    first = upsert_measurements([_row(world, value=70), _row(world, person_id=world.ada.pk)], by=admin,
+    first = record_measurements(rows=[_row(world, value=70), _row(world, person_id=world.ada.pk)], by=admin,
                                 source=Source.API)
     assert first == UpsertResult(created=2, updated=0, rows=2)
     stamped = Measurement.objects.get(person=world.bob).recorded_at
 
     # Another day of the same week is the same period: an update, with the new value, note and source.
-    again = upsert_measurements([_row(world, period=MONDAY, value=90, note="fixed")], by=world.personas.manager,
+    again = record_measurements(rows=[_row(world, period=MONDAY, value=90, note="fixed")], by=world.personas.manager,
                                 source=Source.CSV)
     assert again == UpsertResult(created=0, updated=1, rows=1)
     stored = Measurement.objects.get(person=world.bob)
@@ -73,7 +73,7 @@ def test_sending_a_row_again_updates_it_and_never_makes_a_twin(world):
 
 
 def test_a_person_is_counted_in_the_team_of_their_assignment_in_that_period(world):
-    upsert_measurements([_row(world, person_id=world.ada.pk, period=datetime.date(2025, 4, 2)),
+    record_measurements(rows=[_row(world, person_id=world.ada.pk, period=datetime.date(2025, 4, 2)),
                          _row(world, person_id=world.ada.pk, period=datetime.date(2025, 4, 9)),
                          _row(world, person_id=world.ada.pk, period=datetime.date(2025, 3, 26)),
                          _row(world, metric_id=world.monthly.pk, person_id=None, team_id=world.mine.pk, value=3)],
@@ -111,7 +111,7 @@ def test_every_bad_input_is_refused_with_its_row_and_field_and_nothing_is_writte
         change = dict(team_id=world.mine.pk)
     good = _row(world, period=datetime.date(2025, 2, 5))
     with pytest.raises(MeasurementError) as caught:
-        upsert_measurements([good, _row(world, **change)], by=world.personas.admin, source=Source.API)
+        record_measurements(rows=[good, _row(world, **change)], by=world.personas.admin, source=Source.API)
     assert [(e.index, e.field) for e in caught.value.errors] == [(1, field)]
     assert "row 1 " + field in str(caught.value)
     assert Measurement.objects.count() == 0
@@ -120,7 +120,7 @@ def test_every_bad_input_is_refused_with_its_row_and_field_and_nothing_is_writte
 def test_a_duplicate_in_the_batch_is_refused_after_normalising_the_period(world):
     rows = [_row(world, period=MONDAY), _row(world, person_id=world.ada.pk), _row(world, period=WEDNESDAY)]
     with pytest.raises(MeasurementError) as caught:
-        upsert_measurements(rows, by=world.personas.admin, source=Source.CSV)
+        record_measurements(rows=rows, by=world.personas.admin, source=Source.CSV)
     (error,) = caught.value.errors
     assert (error.index, error.field) == (2, "period") and "row 0" in error.message
     assert Measurement.objects.count() == 0
@@ -129,7 +129,7 @@ def test_a_duplicate_in_the_batch_is_refused_after_normalising_the_period(world)
 def test_every_bad_row_is_reported_at_once_and_the_message_lists_the_first_few(world):
     rows = [_row(world, value=math.nan) for _ in range(8)] + [_row(world, person_id=None)]
     with pytest.raises(MeasurementError) as caught:
-        upsert_measurements(rows, by=world.personas.admin, source=Source.API)
+        record_measurements(rows=rows, by=world.personas.admin, source=Source.API)
     assert [e.index for e in caught.value.errors] == list(range(9))
     assert "9 problems" in str(caught.value) and "(and 4 more)" in str(caught.value)
 
@@ -137,36 +137,36 @@ def test_every_bad_row_is_reported_at_once_and_the_message_lists_the_first_few(w
 def test_the_date_range_is_the_callers_or_ten_years_back_to_the_end_of_the_next_period(world):
     admin = world.personas.admin
     with pytest.raises(MeasurementError):
-        upsert_measurements([_row(world)], by=admin, source=Source.API, earliest=datetime.date(2025, 3, 10),
+        record_measurements(rows=[_row(world)], by=admin, source=Source.API, earliest=datetime.date(2025, 3, 10),
                             latest=datetime.date(2025, 12, 31))
     # A period that still reaches into the range is in it.
-    upsert_measurements([_row(world, period=datetime.date(2025, 3, 9))], by=admin, source=Source.API,
+    record_measurements(rows=[_row(world, period=datetime.date(2025, 3, 9))], by=admin, source=Source.API,
                         earliest=datetime.date(2025, 3, 7), latest=datetime.date(2025, 12, 31))
     today = datetime.date.today()
     next_week = period_start(today, "week") + datetime.timedelta(days=13)
-    upsert_measurements([_row(world, period=next_week)], by=admin, source=Source.API)
+    record_measurements(rows=[_row(world, period=next_week)], by=admin, source=Source.API)
     with pytest.raises(MeasurementError):
-        upsert_measurements([_row(world, period=next_week + datetime.timedelta(days=1))], by=admin, source=Source.API)
+        record_measurements(rows=[_row(world, period=next_week + datetime.timedelta(days=1))], by=admin, source=Source.API)
 
 
 def test_only_admins_and_the_managers_of_every_team_involved_may_write(world):
     personas = world.personas
     with pytest.raises(PermissionDenied):
-        upsert_measurements([_row(world)], by=personas.outsider, source=Source.API)
+        record_measurements(rows=[_row(world)], by=personas.outsider, source=Source.API)
     # Ada was in Other in April: the manager of Mine may not record it, and nothing is written.
     april = _row(world, person_id=world.ada.pk, period=datetime.date(2025, 4, 9))
     with pytest.raises(PermissionDenied, match="Other"):
-        upsert_measurements([_row(world), april], by=personas.manager, source=Source.API)
+        record_measurements(rows=[_row(world), april], by=personas.manager, source=Source.API)
     with pytest.raises(PermissionDenied, match="Other"):
-        upsert_measurements([_row(world, person_id=None, team_id=world.other.pk)], by=personas.manager,
+        record_measurements(rows=[_row(world, person_id=None, team_id=world.other.pk)], by=personas.manager,
                             source=Source.API)
     with pytest.raises(PermissionDenied, match="no team"):
-        upsert_measurements([_row(world, person_id=world.loner.pk)], by=personas.manager, source=Source.API)
+        record_measurements(rows=[_row(world, person_id=world.loner.pk)], by=personas.manager, source=Source.API)
     assert Measurement.objects.count() == 0
 
-    assert upsert_measurements([_row(world), _row(world, person_id=None, team_id=world.mine.pk)],
+    assert record_measurements(rows=[_row(world), _row(world, person_id=None, team_id=world.mine.pk)],
                                by=personas.manager, source=Source.API).created == 2
-    assert upsert_measurements([april, _row(world, person_id=world.loner.pk)], by=personas.admin,
+    assert record_measurements(rows=[april, _row(world, person_id=world.loner.pk)], by=personas.admin,
                                source=Source.API).created == 2
     assert Measurement.objects.get(person=world.loner).team_id is None
 
@@ -182,9 +182,9 @@ def test_ten_thousand_rows_go_in_one_call_without_a_query_per_row(world, django_
     # Chunks, not rows: SQLite's parameter limit makes its chunks smaller.
     limit = 250 if connection.vendor == "sqlite" else 25
     with django_assert_max_num_queries(limit):
-        result = upsert_measurements(rows, by=world.personas.manager, source=Source.API)
+        result = record_measurements(rows=rows, by=world.personas.manager, source=Source.API)
     assert result == UpsertResult(created=10_000, updated=0, rows=10_000)
     rows[0].value = -1.0
-    assert upsert_measurements(rows, by=world.personas.manager, source=Source.API).updated == 10_000
+    assert record_measurements(rows=rows, by=world.personas.manager, source=Source.API).updated == 10_000
     assert Measurement.objects.count() == 10_000
     assert Measurement.objects.get(person=people[0], period=weeks[0]).value == -1.0

@@ -7,6 +7,7 @@ the processes share pytest-django's test database (a transactional test, so they
 rows); on SQLite they share a database file in the test's temp folder. Never skipped.
 """
 import os
+import re
 import sqlite3
 import time
 import uuid
@@ -22,6 +23,8 @@ WAIT_SECONDS = 60
 SETUP = """
 import django
 django.setup()
+from blueprint.celery import app
+app.conf.task_default_queue = {queue!r}  # where the run its writes ask for goes
 from django.contrib.auth.models import User
 from django.core.management import call_command
 from django_celery_beat.models import IntervalSchedule, PeriodicTask
@@ -40,12 +43,14 @@ RECORD = """
 import datetime
 import django
 django.setup()
+from blueprint.celery import app
+app.conf.task_default_queue = {queue!r}
 from django.contrib.auth.models import User
 from kpis.models import Metric, Person
-from kpis.services.measurements import MeasurementRow, upsert_measurements
+from kpis.services.measurements import MeasurementRow, record_measurements
 from tests.kpis.test_rollups import WEEKS
 metric, person = Metric.objects.get(key="delivery"), Person.objects.get(email="cat@example.com")
-upsert_measurements([MeasurementRow(metric.pk, WEEKS[-1] + datetime.timedelta(weeks=1), 12.5, person.pk)],
+record_measurements(rows=[MeasurementRow(metric.pk, WEEKS[-1] + datetime.timedelta(weeks=1), 12.5, person.pk)],
                     by=User.objects.get(username="worker-admin"), source="api")
 """
 
@@ -122,7 +127,7 @@ def test_beat_schedules_the_rollup_and_a_real_worker_computes_it(tmp_path, celer
     rows = int(run_python(CHECK, env))
     assert rows == progress.read()[0] > 0
 
-    run_python(RECORD, env)  # the next scheduled run picks it up
+    run_python(RECORD.format(queue=queue), env)  # picked up by the run it asks for, or the next scheduled one
     wait_until(progress.caught_up, "rollups of the new measurement", [beat, worker])
     assert int(run_python(CHECK, env)) > rows
 
@@ -130,3 +135,66 @@ def test_beat_schedules_the_rollup_and_a_real_worker_computes_it(tmp_path, celer
     assert "Task kpis.rollup_incremental" in worker.log and "succeeded" in worker.log
     assert ("redis://" if "REDIS_URL" in extra else "filesystem://") in worker.log
     assert worker.stop() == 0 and beat.stop() == 0
+
+
+# ---------- a rule change queues its own run ----------
+
+# Each script sends its tasks to the test's own queue, as every process of a deployment sends to the one
+# its workers read (no other worker on the broker may take them).
+LOAD_HISTORY = """
+import django
+django.setup()
+from blueprint.celery import app
+app.conf.task_default_queue = {queue!r}
+from django.contrib.auth.models import User
+from django.core.management import call_command
+if {migrate}:
+    call_command("migrate", verbosity=0)
+from tests.kpis.test_rule_changes import load_history
+load_history(User.objects.create_superuser("worker-admin", "worker-admin@example.com", "x"))
+"""
+
+PUBLISH_TIGHTER = """
+import django
+django.setup()
+from blueprint.celery import app
+app.conf.task_default_queue = {queue!r}
+from roles.services.importing import import_document
+from tests.kpis.test_rule_changes import latency_document
+import_document(latency_document("≤ 10% of requests"), publish=True)
+"""
+
+CHECK_TIGHTENED = """
+import django
+django.setup()
+from kpis.models import Metric
+from tests.kpis.test_rule_changes import LATENCY, assert_tightened
+assert_tightened(Metric.objects.get(key=LATENCY))
+print("tightened")
+"""
+
+
+def finished_runs(worker) -> list[str]:
+    """The reports of the incremental runs the worker finished, as it logged them."""
+    return re.findall(r"Task kpis\.rollup_incremental\[[^\]]+\] succeeded in [\d.]+s: (.*)", worker.log)
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_publishing_a_tighter_target_queues_a_run_that_recomputes_every_period(tmp_path, celery_processes):  # noqa: F811
+    """No beat: the run that recomputes the statuses is the one the publish queued, taken by a real worker."""
+    on_postgres = connection.vendor == "postgresql"
+    extra = {"DATABASE_URL": _database_url()} if on_postgres else {}
+    if os.environ.get("REDIS_URL"):
+        extra["REDIS_URL"] = os.environ["REDIS_URL"]
+    env = project_env(tmp_path, **extra)
+    queue = f"kpi-rules-{uuid.uuid4().hex[:12]}"
+    run_python(LOAD_HISTORY.format(migrate=not on_postgres, queue=queue), env)  # its writes queued one run
+    worker = celery_processes("worker", worker_args(queue), env, tmp_path)
+    wait_until(lambda: len(finished_runs(worker)) == 1, "the run the history's writes queued", [worker])
+
+    run_python(PUBLISH_TIGHTER.format(queue=queue), env)
+    wait_until(lambda: len(finished_runs(worker)) == 2, "the run the publish queued", [worker])
+    assert run_python(CHECK_TIGHTENED, env) == "tightened"
+    report = finished_runs(worker)[1]
+    assert "'full': False" in report and int(re.search(r"'periods': (\d+)", report)[1]) >= 26
+    assert worker.stop() == 0 and len(finished_runs(worker)) == 2

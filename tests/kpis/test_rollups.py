@@ -12,10 +12,10 @@ from django.core.management import call_command
 from django.db import IntegrityError, connection, connections, transaction
 from hypothesis import HealthCheck, given, settings as hypothesis_settings, strategies as st
 
-from kpis.models import Assignment, Measurement, Metric, Person, Rollup, RollupState, Team
+from kpis.models import Assignment, Measurement, Metric, Person, Rollup, RollupQueue, RollupState, Team
 from kpis.rollups import backend, postgres
 from kpis.rollups.stats import percentile_cont
-from kpis.services.measurements import MeasurementRow, upsert_measurements
+from kpis.services.measurements import MeasurementRow, record_measurements
 from kpis.services.rollups import run_rollup
 from kpis.targets import TargetRule
 from roles.models import Role
@@ -49,7 +49,7 @@ class World:
         Assignment.objects.create(person=dan, role=self.role, team=self.b, starts_on=datetime.date(2025, 4, 1))
 
     def record(self, rows) -> None:
-        upsert_measurements(rows, by=self.admin, source="api")
+        record_measurements(rows=rows, by=self.admin, source="api")
 
     def load(self, seed: int = 7) -> None:
         rng = random.Random(seed)
@@ -245,10 +245,10 @@ def test_a_late_commit_is_picked_up_by_the_next_incremental_run(world, settings)
     Measurement.objects.filter(metric=world.delivery, person=ann, period=WEEKS[2]).update(value=1.0, recorded_at=late)
     key = (world.delivery.pk, "person", ann.pk, "week", WEEKS[2])
 
-    settings.KPI_ROLLUP_GRACE_SECONDS = 0
+    grace, settings.KPI_ROLLUP_GRACE_SECONDS = settings.KPI_ROLLUP_GRACE_SECONDS, 0
     run_rollup()
     assert stored()[key]["mean"] != 1.0
-    del settings.KPI_ROLLUP_GRACE_SECONDS  # the default grace
+    settings.KPI_ROLLUP_GRACE_SECONDS = grace  # the default grace
     run_rollup()
     assert stored()[key]["mean"] == 1.0
     assert_matches(stored(), expected())
@@ -438,19 +438,22 @@ def test_rollup_kpis_command_prints_the_report(world, capsys):
 # ---------- the tasks ----------
 
 def test_the_tasks_run_the_service_with_time_limits_and_retries_and_are_queued_on_commit(
-        world, monkeypatch, django_capture_on_commit_callbacks):
+        world, django_capture_on_commit_callbacks, tasks_run_in_process):
     from django.db import OperationalError
 
-    from kpis.tasks import queue_incremental_rollup, rollup_full, rollup_incremental
+    from kpis.services.rollups import schedule_incremental_rollup
+    from kpis.tasks import rollup_full, rollup_incremental
 
     world.load()
     assert rollup_full.apply().get()["full"] is True
     assert rollup_incremental.apply().get()["full"] is False
     for task in (rollup_full, rollup_incremental):
         assert task.time_limit > task.soft_time_limit > 0 and OperationalError in task.autoretry_for
-    sent = []
-    monkeypatch.setattr(rollup_incremental, "delay", lambda: sent.append("queued"))
+    ran = RollupState.objects.get().last_run_at
     with django_capture_on_commit_callbacks(execute=True):
-        queue_incremental_rollup()
-        assert sent == []  # not while the writer's transaction is open
-    assert sent == ["queued"]
+        schedule_incremental_rollup()
+        # Not while the writer's transaction is open: nothing claimed, nothing run.
+        assert not RollupQueue.objects.exclude(queued_at=None).exists()
+        assert RollupState.objects.get().last_run_at == ran
+    assert RollupState.objects.get().last_run_at > ran  # sent on commit, and run (eagerly, here)
+    assert RollupQueue.objects.get().queued_at is None  # the run freed the claim when it started

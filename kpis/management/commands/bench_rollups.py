@@ -8,9 +8,9 @@ teams, people, assignments and N measurements with generate_series (no ORM), the
                      the same scopes and grains into a temp table: GROUP BY GROUPING SETS, no upsert
   full_rollup_s      run_rollup(full=True) on an empty rollup table, in a child process
   full_rollup_again_s  the nightly case: a second full run over unchanged data
-  incremental_s      run_rollup() after 1,000 new measurements written through upsert_measurements
+  incremental_s      run_rollup() after 1,000 new measurements written through record_measurements
   peak_rss_mb        the highest peak RSS of the child processes that ran the rollups
-  ingest_rows_per_s  upsert_measurements of 50,000 new rows in chunks of 10,000 (and _update_ re-sent)
+  ingest_rows_per_s  record_measurements of 50,000 new rows in chunks of 10,000 (and _update_ re-sent)
 
 Lines starting with # are context (sizes, the steps of the full run, the machine's load).
 """
@@ -31,7 +31,7 @@ from django.utils import timezone
 
 from kpis.models import Assignment, Metric, Person, Team
 from kpis.rollups import postgres as rollup_sql
-from kpis.services.measurements import MeasurementRow, upsert_measurements
+from kpis.services.measurements import MeasurementRow, record_measurements
 from roles.models import Role
 
 ROLES, HISTORY_WEEKS, INGEST_WEEKS = 12, 104, 8
@@ -201,7 +201,7 @@ class Command(BaseCommand):
         with transaction.atomic(), connection.cursor() as cursor:
             # The same session settings as the rollup's own statements.
             cursor.execute("SELECT set_config('work_mem', %s, true), set_config('jit', 'off', true)",
-                           [getattr(settings, "KPI_ROLLUP_WORK_MEM", "256MB")])
+                           [settings.KPI_ROLLUP_WORK_MEM])
             clock = time.perf_counter()
             cursor.execute(BARE_SCAN)
             seconds = time.perf_counter() - clock
@@ -252,7 +252,7 @@ class Command(BaseCommand):
 
     def _new_measurements(self, count: int) -> None:
         monday = timezone.localdate() - datetime.timedelta(days=timezone.localdate().weekday())
-        result = upsert_measurements(self._rows([monday], count), by=self._admin(), source="api")
+        result = record_measurements(rows=self._rows([monday], count), by=self._admin(), source="api")
         self.stdout.write(f"# incremental after {result.created} new measurements this week")
 
     def _ingest(self, count: int, chunk: int = 10_000) -> tuple[float, float]:
@@ -268,7 +268,7 @@ class Command(BaseCommand):
         for attempt in ("insert", "update"):
             clock, done = time.perf_counter(), []
             for start in range(0, len(rows), chunk):
-                done.append(upsert_measurements(rows[start:start + chunk], by=admin, source="api"))
+                done.append(record_measurements(rows=rows[start:start + chunk], by=admin, source="api"))
             rates.append(len(rows) / (time.perf_counter() - clock))
             self.stdout.write(f"# ingest ({attempt}): {sum(r.created for r in done)} created, "
                               f"{sum(r.updated for r in done)} updated in chunks of {chunk}")

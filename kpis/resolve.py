@@ -1,46 +1,29 @@
-"""Measurements from outside: a CSV upload, a JSON list from the API, one row from the form.
+"""Rows from outside (a CSV upload, a JSON list from the API, one row from the form) resolved into
+measurements: metrics by id, by "role-slug/key-or-name" or by key or name within a role, people by
+e-mail, teams by slug or name.
 
 All three resolve their rows here, so they answer the same problems in the same words, row by row
-(`RowError(index, field, message)`): a value that is not a number, an unknown metric, an unknown
-person or team, a missing or malformed date, a date out of range, the same metric, subject and
-period twice. Then `record` hands the rows to kpis.services.measurements.upsert_measurements, which
-validates again and writes all of them or none, and queues the incremental rollup.
-
-CSV columns (a header line first; comma, semicolon or tab separated; UTF-8 or Windows-1252):
-    metric  the KPI's name or key within the chosen role (or "role-slug/key")
-    email   the person's e-mail        } exactly one of the two
-    team    the team's slug or name    }
-    date    YYYY-MM-DD, any day in the period (it is filed under the metric's week, month or quarter)
-    value   a number ("82.5" or "82.5%")
-    note    optional text
-Other columns are ignored (and listed), so an export from the metric page uploads unchanged.
+(`RowError(index, field, message)`: the row and the column): a value that is not a number, an
+unknown metric, an unknown person or team, a missing or malformed date, a date out of range, the
+same metric, subject and period twice. kpis.services.measurements.record_measurements then writes
+them, checking again.
 """
-import csv
-import io
 import math
 import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.db import transaction
 from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.text import slugify
 
 from kpis import permissions as kpi_permissions
+from kpis.csv_parse import CsvTable
 from kpis.models import Assignment, Metric, Person, Team
-from kpis.services.measurements import (MeasurementError, MeasurementRow, RowError, UpsertResult, next_period,
-                                        period_start, upsert_measurements)
-from kpis.tasks import queue_incremental_rollup
+from kpis.services.measurements import MeasurementRow, RowError, next_period, period_start
 from roles import permissions
 
-COLUMNS = ("metric", "email", "team", "date", "value", "note")
-REQUIRED = ("metric", "date", "value")
-ALIASES = {"e-mail": "email", "person": "email", "person_email": "email", "period": "date", "notes": "note",
-           "comment": "note", "kpi": "metric", "team_slug": "team"}
-MAX_BYTES = 5 * 1024 * 1024
-MAX_ROWS = 50_000
 MAX_NOTE = 2000
 EARLIEST_YEARS = 5
 LOOKUP_CHUNK = 2000
@@ -108,88 +91,6 @@ class Parsed:
         return [row.measurement() for row in self.rows]
 
 
-# ---------- reading a CSV file ----------
-
-def _decode(data: bytes) -> str | None:
-    """The text of a CSV file, or None when it is not text (NUL bytes, mostly control characters)."""
-    if b"\x00" in data[:65536]:
-        return None
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = data.decode("cp1252", errors="replace")
-    sample = text[:65536]
-    controls = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\t\r\n")
-    if sample and controls / len(sample) > 0.02:
-        return None
-    return text
-
-
-def _column(name: str) -> str:
-    key = (name or "").strip().lower().replace(" ", "_")
-    return ALIASES.get(key, key)
-
-
-def read_csv(data: bytes, *, by, role=None, today: date | None = None) -> Parsed:
-    """Parse and check an uploaded CSV file. Nothing is written."""
-    parsed = Parsed()
-    if len(data) > MAX_BYTES:
-        parsed.file_errors.append(f"The file is {len(data) / 1_048_576:.1f} MB; the limit is "
-                                  f"{MAX_BYTES // 1_048_576} MB. Split it into smaller files.")
-        return parsed
-    if not data.strip():
-        parsed.file_errors.append("The file is empty. The first line must name the columns: "
-                                  + ",".join(COLUMNS) + ".")
-        return parsed
-    text = _decode(data)
-    if text is None:
-        parsed.file_errors.append("This is not a text CSV file (it looks binary, e.g. a spreadsheet or an image). "
-                                  "Save it as “CSV UTF-8” and upload that.")
-        return parsed
-    first_line = text.splitlines()[0] if text.splitlines() else ""
-    delimiter = max((",", ";", "\t"), key=first_line.count)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    try:
-        header = next(reader)
-    except (StopIteration, csv.Error):
-        header = []
-    columns = [_column(name) for name in header]
-    known = [c for c in columns if c in COLUMNS]
-    missing = [c for c in REQUIRED if c not in columns]
-    if not known:
-        parsed.file_errors.append("The first line is not a header. It must name the columns: "
-                                  + ",".join(COLUMNS) + " (email or team, note optional).")
-        return parsed
-    if missing or ("email" not in columns and "team" not in columns):
-        need = missing + ([] if ("email" in columns or "team" in columns) else ["email or team"])
-        parsed.file_errors.append(f"The header misses the column{'s' if len(need) > 1 else ''} {', '.join(need)}. "
-                                  "Expected: " + ",".join(COLUMNS) + ".")
-        return parsed
-    duplicated = sorted({c for c in known if columns.count(c) > 1})
-    if duplicated:
-        parsed.file_errors.append(f"The header names {', '.join(duplicated)} more than once.")
-        return parsed
-    parsed.ignored_columns = [name.strip() for name, c in zip(header, columns) if c not in COLUMNS and name.strip()]
-    raw_rows = []
-    try:
-        for cells in reader:
-            if not any(cell.strip() for cell in cells):
-                continue
-            if len(raw_rows) >= MAX_ROWS:
-                parsed.file_errors.append(f"The file has more than {MAX_ROWS:,} rows; split it into smaller files.")
-                return parsed
-            raw_rows.append({c: cells[i].strip() if i < len(cells) else ""
-                             for i, c in enumerate(columns) if c in COLUMNS})
-    except csv.Error as exc:
-        parsed.file_errors.append(f"Line {reader.line_num}: the CSV is malformed ({exc}).")
-        return parsed
-    if not raw_rows:
-        parsed.file_errors.append("The file has a header but no rows.")
-        return parsed
-    parsed.rows = Resolver(by=by, role=role, today=today, row_word="line").resolve_all(raw_rows)
-    return parsed
-
-
 # ---------- resolving rows (CSV, API, form) ----------
 
 def _chunks(items: list, size: int = LOOKUP_CHUNK):
@@ -209,8 +110,7 @@ def parse_number(raw) -> float | None:
         value = float(raw)
     else:
         text = str(raw or "").strip().replace("\u2212", "-").replace("\u00a0", "").replace(" ", "")
-        if text.endswith("%"):
-            text = text[:-1]
+        text = text.removesuffix("%")
         try:
             value = float(text)
         except ValueError:
@@ -244,8 +144,7 @@ class Resolver:
         self.row_word = row_word
         self.is_admin = permissions.is_admin(by)
         self.metrics_by_id: dict[int, Metric] = {}
-        self.metrics_by_ref: dict[tuple[str, str], Metric] = {}   # (role slug, key) → metric
-        self.metrics_in_role: dict[str, Metric] = {}              # lower-cased key or name → metric
+        self.metrics_by_role: dict[str, dict[str, Metric]] = {}   # role slug → key, name or loose name → metric
         self.people: dict[str, Person] = {}
         self.spans: dict[int, list[tuple]] = {}                  # person id → [(starts, ends, team id)], latest first
         self.teams: dict[str, Team] = {}
@@ -254,7 +153,7 @@ class Resolver:
     # -- lookups, one query per kind --
 
     def _load(self, raw_rows: list[dict]) -> None:
-        ids, refs = set(), set()
+        ids, slugs = set(), set()
         for raw in raw_rows:
             ref = raw.get("metric")
             if isinstance(ref, int) and not isinstance(ref, bool):
@@ -262,20 +161,15 @@ class Resolver:
             elif isinstance(ref, str) and ref.strip().isdigit() and self.role is None:
                 ids.add(int(ref.strip()))
             elif isinstance(ref, str) and "/" in ref:
-                slug, _, key = ref.strip().partition("/")
-                refs.add((slug.strip().lower(), key.strip().lower()))
-        condition = Q(pk__in=ids)
-        if refs:
-            condition |= Q(role__slug__in={s for s, _ in refs}, key__in={k for _, k in refs})
+                slugs.add(ref.strip().partition("/")[0].strip().lower())
+        condition = Q(pk__in=ids) | Q(role__slug__in=slugs)
         if self.role is not None:
             condition |= Q(role=self.role)
-        for metric in Metric.objects.filter(condition).select_related("role"):
+        for metric in Metric.objects.filter(condition).select_related("role").order_by("role_id", "position", "pk"):
             self.metrics_by_id[metric.pk] = metric
-            self.metrics_by_ref[(metric.role.slug.lower(), metric.key.lower())] = metric
-            if self.role is not None and metric.role_id == self.role.pk:
-                self.metrics_in_role.setdefault(metric.key.lower(), metric)
-                self.metrics_in_role.setdefault(metric.name.strip().lower(), metric)
-                self.metrics_in_role.setdefault(_loose(metric.name), metric)
+            names = self.metrics_by_role.setdefault(metric.role.slug.lower(), {})
+            for name in (metric.key.lower(), metric.name.strip().lower(), _loose(metric.name)):
+                names.setdefault(name, metric)
 
         emails = sorted({str(raw.get("email") or "").strip().lower() for raw in raw_rows} - {""})
         people = Person.objects.annotate(email_lower=Lower("email"))
@@ -300,6 +194,12 @@ class Resolver:
                 self.teams.setdefault(team.name.strip().lower(), team)
         self.recordable = set(kpi_permissions.recordable_teams(self.by).values_list("pk", flat=True))
 
+    def _named(self, slug: str, name: str) -> Metric | None:
+        """The KPI of the role `slug` with this key or name; names also match when only spacing, case or
+        punctuation differ."""
+        names = self.metrics_by_role.get(slug.strip().lower(), {})
+        return names.get(name.strip().lower()) or names.get(_loose(name) or "-")
+
     def _metric(self, ref) -> tuple[Metric | None, str]:
         if ref is None or (isinstance(ref, str) and not ref.strip()):
             return None, "is missing"
@@ -309,15 +209,18 @@ class Resolver:
             metric = self.metrics_by_id.get(int(ref))
             return metric, "" if metric else f"no metric with the id {int(ref)}"
         text = ref.strip()
-        if "/" in text:
-            slug, _, key = text.partition("/")
-            metric = self.metrics_by_ref.get((slug.strip().lower(), key.strip().lower()))
-            return metric, "" if metric else f"no metric “{text}” (expected role-slug/key)"
-        # By key or name; names also match when only spacing, case or punctuation differ.
-        metric = self.metrics_in_role.get(text.lower()) or self.metrics_in_role.get(_loose(text) or "-")
+        # Only the first slash can end a role's slug: KPI names have slashes of their own ("Latency (p95/p99)").
+        slug, slash, rest = text.partition("/")
+        metric = self._named(slug, rest) if slash else None
         if metric is None and self.role is not None:
-            return None, f"“{text}” is not a KPI of {self.role.title} (use its name or key)"
-        return metric, "" if metric else f"“{text}” is not a metric; give its id or role-slug/key"
+            metric = self._named(self.role.slug, text)
+            return metric, "" if metric else f"“{text}” is not a KPI of {self.role.title} (use its name or key)"
+        if metric is not None:
+            return metric, ""
+        if slash and slug.strip().lower() in self.metrics_by_role:
+            title = next(iter(self.metrics_by_role[slug.strip().lower()].values())).role.title
+            return None, f"“{rest.strip()}” is not a KPI of {title} (after “{slug.strip()}/” give its key or name)"
+        return None, f"no metric “{text}”: give its id, or the role's slug, “/” and the KPI's key or name"
 
     def resolve_all(self, raw_rows: list[dict]) -> list[ParsedRow]:
         self._load(raw_rows)
@@ -340,7 +243,9 @@ class Resolver:
 
     def resolve(self, index: int, raw: dict) -> ParsedRow:
         row = ParsedRow(index=index, raw=raw)
-        err = lambda field_, message: row.errors.append(RowError(index, field_, message))  # noqa: E731
+
+        def err(field_: str, message: str) -> None:
+            row.errors.append(RowError(index, field_, message))
 
         row.metric, problem = self._metric(raw.get("metric"))
         if row.metric is None:
@@ -419,32 +324,9 @@ def resolve_rows(raw_rows: list[dict], *, by, role=None, today: date | None = No
     return Resolver(by=by, role=role, today=today).resolve_all(raw_rows)
 
 
-# ---------- writing ----------
-
-class _DryRun(Exception):
-    def __init__(self, result: UpsertResult):
-        self.result = result
-
-
-def dry_run(rows: list[MeasurementRow], *, by, source: str) -> tuple[UpsertResult | None, list[RowError]]:
-    """What `record` would do, found by doing it in a transaction that is then rolled back: the
-    engine's own checks and its created/updated counts, with nothing written and nothing queued."""
-    earliest, latest = date_range()
-    try:
-        with transaction.atomic():
-            result = upsert_measurements(rows, by=by, source=source, earliest=earliest, latest=latest)
-            raise _DryRun(result)
-    except _DryRun as done:
-        return done.result, []
-    except MeasurementError as exc:
-        return None, list(exc.errors)
-
-
-def record(rows: list[MeasurementRow], *, by, source: str) -> UpsertResult:
-    """Write the rows, all or none (MeasurementError lists the row errors), then queue the incremental
-    rollup once the transaction commits, so the dashboards catch up."""
-    earliest, latest = date_range()
-    with transaction.atomic():
-        result = upsert_measurements(rows, by=by, source=source, earliest=earliest, latest=latest)
-        queue_incremental_rollup()
-    return result
+def resolve_csv(table: CsvTable, *, by, role, today: date | None = None) -> Parsed:
+    """An uploaded file's rows (kpis.csv_parse.parse_csv), resolved for the preview and the confirm."""
+    parsed = Parsed(file_errors=list(table.file_errors), ignored_columns=list(table.ignored_columns))
+    if table.rows and not table.file_errors:
+        parsed.rows = Resolver(by=by, role=role, today=today, row_word="line").resolve_all(table.rows)
+    return parsed
