@@ -166,6 +166,13 @@ def _remapped_fields(model) -> dict[str, tuple[type, bool]]:
 # ---------- export ----------
 
 def export_all(directory: Path) -> Summary:
+    """Write every row of the portal into `directory` (new or empty).
+
+    This is an operator's full backup (a management command), not a person's export: it goes around every
+    visibility rule on purpose, hiring.visibility's included, so draft scorecards, unpublished blueprint
+    versions and the audit trails are in it, and the folder is as confidential as the database. Scorecards
+    reach people only through hiring.visibility.visible_scorecards (pages, API, admin).
+    """
     directory = Path(directory)
     if directory.exists() and any(directory.iterdir()):
         raise BackupError(f"{directory} is not empty; back up into a new folder")

@@ -1,14 +1,16 @@
-"""Reads shared by the hiring pages and API: who sees which scorecards, candidate summaries, calibration."""
+"""Reads shared by the hiring pages and API: candidate summaries and calibration. Who reads which scorecard is
+hiring.visibility.visible_scorecards, and every read of scorecards here starts from it."""
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from statistics import mean
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, Prefetch, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from roles.models import ScorecardDimension
 
-from . import permissions
-from .models import BlindMode, Candidate, DimensionRating, Scorecard, ScorecardStatus
+from .models import Candidate, DimensionRating, Scorecard, ScorecardStatus
+from .visibility import visible_scorecards
 
 WEIGHT_VALUES = {"high": 3, "medium": 2, "low": 1}
 DISAGREEMENT = 2          # ratings this far apart on one dimension are flagged
@@ -20,28 +22,6 @@ NEGATIVE = {"no", "strong_no"}
 def scorecards_with_ratings() -> QuerySet[Scorecard]:
     return Scorecard.objects.select_related("interviewer", "interview").prefetch_related(
         Prefetch("ratings", queryset=DimensionRating.objects.select_related("dimension")), "red_flags")
-
-
-def visible_scorecards(candidate: Candidate, user) -> QuerySet[Scorecard]:
-    """The candidate's scorecards this user may read, per the opening's blind-feedback mode.
-
-    A draft is read by its own interviewer only — not by the hiring manager, not by an admin: until it
-    is submitted it is unfinished thought, and nothing built from it (summary, calibration) counts it.
-    Everyone reads their own cards; the hiring manager (and admins) read every submitted card; an
-    interviewer reads the others' submitted cards never, always, or only once their own card for this
-    candidate is submitted. hiring.api.access.scorecards is the same rule for every candidate at once.
-    """
-    cards = scorecards_with_ratings().filter(interview__candidate=candidate)
-    opening = candidate.opening
-    own = cards.filter(interviewer=user)
-    others = cards.filter(status=ScorecardStatus.SUBMITTED).exclude(interviewer=user)
-    if permissions.manages(user, opening):
-        return own | others
-    if opening.blind_mode == BlindMode.ALWAYS and own.exists():
-        return own | others
-    if opening.blind_mode == BlindMode.AFTER_SUBMIT and own.filter(status=ScorecardStatus.SUBMITTED).exists():
-        return own | others
-    return own
 
 
 @dataclass
@@ -72,11 +52,17 @@ def weighted_score(pairs) -> float | None:
     return round(sum(w * r for w, r in rated) / total, 2) if total else None
 
 
-def candidate_summary(candidate: Candidate) -> CandidateSummary:
-    """The matrix of dimensions × submitted scorecards, weighted score, spread, flags and tally."""
-    all_cards = list(scorecards_with_ratings().filter(interview__candidate=candidate)
-                     .order_by("interview__starts_at", "pk"))
-    cards = [c for c in all_cards if c.status == ScorecardStatus.SUBMITTED]
+def candidate_summary(candidate: Candidate, *, user) -> CandidateSummary:
+    """The matrix of dimensions × the submitted scorecards `user` reads (for the opening's hiring manager: all
+    of them), weighted score, spread, flags and tally. Drafts count only as pending: even the reader's own
+    draft is unfinished and stays out of the numbers."""
+    drafts = Scorecard.objects.filter(interview__candidate=candidate, status=ScorecardStatus.DRAFT)
+    draft_count = drafts.order_by().values("interview__candidate").annotate(n=Count("pk")).values("n")
+    cards = list(visible_scorecards(user, candidate=candidate, queryset=scorecards_with_ratings())
+                 .filter(status=ScorecardStatus.SUBMITTED).annotate(pending=Coalesce(Subquery(draft_count), 0))
+                 .order_by("interview__starts_at", "pk"))
+    # The draft count rides on the cards' query; only with no card to read does it cost a query of its own.
+    pending = cards[0].pending if cards else drafts.count()
     dims = list(ScorecardDimension.objects.filter(version_id=candidate.opening.version_id))
     by_card = {c.pk: {r.dimension_id: r.rating for r in c.ratings.all()} for c in cards}
     rows = []
@@ -98,7 +84,7 @@ def candidate_summary(candidate: Candidate) -> CandidateSummary:
                                for c in cards},
         red_flags=sorted(flags.items(), key=lambda item: -len(item[1])),
         tally={value: tally.get(value, 0) for value in ("strong_yes", "yes", "no", "strong_no", "")},
-        pending=len(all_cards) - len(cards),
+        pending=pending,
         disagreements=[row.dimension.dimension for row in rows if row.disagreement],
     )
 
@@ -122,7 +108,8 @@ class DimensionCalibration:
 
 
 def calibration(cards: QuerySet[Scorecard]) -> tuple[list[InterviewerCalibration], list[DimensionCalibration]]:
-    """How each interviewer rates against the rest of the panel, and how far panels spread per dimension."""
+    """How each interviewer rates against the rest of the panel, and how far panels spread per dimension, over
+    the submitted ones of `cards` (start them from hiring.visibility.visible_scorecards)."""
     cards = list(cards.filter(status=ScorecardStatus.SUBMITTED).select_related(
         "interviewer", "interview__candidate__decision").prefetch_related(
         Prefetch("ratings", queryset=DimensionRating.objects.select_related("dimension"))))

@@ -1,9 +1,12 @@
-"""The KPI admin: teams, people and assignments are edited here; metrics only in their rules (the rest
-comes from the published blueprint); measurements, rollups and the rollup watermark are read-only
-(measurements are written through the services, rollups by Celery)."""
+"""The KPI admin: teams, people and assignments are edited here; metrics only in their rules, through
+kpis.services.metrics.correct_rule (the rest comes from the published blueprint, so metrics are neither added
+nor deleted here); measurements, rollups and the rollup watermark are view only (measurements are written
+through the services, rollups by Celery)."""
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
+
+from roles.admin import ViewOnlyAdmin
 
 from .models import Assignment, Measurement, Metric, Person, Rollup, RollupState, Team
 from .services.metrics import correct_rule
@@ -80,6 +83,9 @@ class MetricAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False  # metrics come from published blueprints
 
+    def has_delete_permission(self, request, obj=None):
+        return False  # publishing creates and retires metrics; a deleted one would lose its corrected rule
+
     @admin.display(description="rule")
     def rule_text(self, metric: Metric) -> str:
         return metric.rule.describe()
@@ -93,19 +99,8 @@ class MetricAdmin(admin.ModelAdmin):
                 self.message_user(request, "; ".join(exc.messages), level="error")
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(Measurement)
-class MeasurementAdmin(ReadOnlyAdmin):
+class MeasurementAdmin(ViewOnlyAdmin):
     list_display = ["metric", "person", "team", "period", "value", "source", "recorded_by", "recorded_at"]
     list_filter = ["source", "metric__role", "team", "metric__grain"]
     search_fields = ["person__name", "person__email", "metric__name", "note"]
@@ -115,7 +110,7 @@ class MeasurementAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Rollup)
-class RollupAdmin(ReadOnlyAdmin):
+class RollupAdmin(ViewOnlyAdmin):
     list_display = ["metric", "scope", "scope_id", "grain", "period", "count", "mean", "status", "trend",
                     "computed_at"]
     list_filter = ["scope", "grain", "status", "metric__role"]
@@ -126,5 +121,5 @@ class RollupAdmin(ReadOnlyAdmin):
 
 
 @admin.register(RollupState)
-class RollupStateAdmin(ReadOnlyAdmin):
+class RollupStateAdmin(ViewOnlyAdmin):
     list_display = ["name", "watermark", "last_run_at", "last_full_at"]

@@ -76,7 +76,7 @@ def test_load_demo_creates_users_teams_and_the_published_seed():
     opening = Opening.objects.get()
     assert (opening.role, opening.version, opening.hiring_manager.username) == (role, role.published_version, "hiring")
     candidate = opening.candidates.get()
-    summary = candidate_summary(candidate)
+    summary = candidate_summary(candidate, user=opening.hiring_manager)
     assert [c.interviewer.username for c in summary.cards] == ["interviewer1", "interviewer2"]
     assert summary.weighted_score is not None and summary.tally["yes"] == summary.tally["strong_yes"] == 1
 

@@ -1,13 +1,14 @@
 """What the requester may see through the hiring API, set-based so lists cost a fixed number of queries.
 
-Something outside the requester's hiring teams answers 404, like something that does not exist.
+Something outside the requester's hiring teams answers 404, like something that does not exist. Which
+scorecards the requester reads is hiring.visibility.visible_scorecards, as on the pages.
 """
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import QuerySet
 from rest_framework.permissions import BasePermission
 
 from hiring import permissions
-from hiring.models import BlindMode, Candidate, Interview, Opening, Scorecard, ScorecardStatus
-from roles.permissions import can_read, is_admin
+from hiring.models import Candidate, Interview, Opening
+from roles.permissions import can_read
 
 
 class HiringMember(BasePermission):
@@ -32,25 +33,3 @@ def candidates(user) -> QuerySet[Candidate]:
 
 def interviews(user) -> QuerySet[Interview]:
     return Interview.objects.filter(candidate__opening__in=openings(user))
-
-
-def scorecards(user) -> QuerySet[Scorecard]:
-    """The scorecards hiring.selectors.visible_scorecards lets the user read, for every candidate at once.
-
-    A draft is read by its own interviewer only (not by the hiring manager, not by an admin). Submitted
-    cards: the opening's hiring manager (and admins) read all; an interviewer reads the others' when the blind
-    mode allows: always (once they have a card for the candidate) or after submitting their own.
-    """
-    cards = Scorecard.objects.all()
-    own = Q(interviewer=user)
-    submitted = Q(status=ScorecardStatus.SUBMITTED)
-    if is_admin(user):
-        return cards.filter(own | submitted)
-    own_cards = Scorecard.objects.filter(interview__candidate=OuterRef("interview__candidate"), interviewer=user)
-    return cards.filter(
-        own
-        | submitted & (
-            Q(interview__candidate__opening__hiring_manager=user)
-            | Q(Exists(own_cards), interview__candidate__opening__blind_mode=BlindMode.ALWAYS)
-            | Q(Exists(own_cards.filter(status=ScorecardStatus.SUBMITTED)),
-                interview__candidate__opening__blind_mode=BlindMode.AFTER_SUBMIT)))

@@ -12,6 +12,7 @@ from hiring.models import ScorecardAmendment
 from hiring.selectors import candidate_summary, scorecards_with_ratings
 from hiring.services.openings import HiringError
 from hiring.services.scorecards import RatingInput, save_draft, submit
+from hiring.visibility import visible_scorecards
 
 from . import access
 from .serializers import (CandidateSerializer, InterviewSerializer, OpeningSerializer, ScorecardSerializer,
@@ -105,7 +106,7 @@ class CandidateSummary(HiringAPIView):
             raise NotFound(f"no candidate with the id {pk}")
         permissions.require(permissions.manages(request.user, candidate.opening),
                             "the candidate summary is for the opening's hiring manager")
-        data = candidate_summary(candidate)
+        data = candidate_summary(candidate, user=request.user)
         who = {card.pk: card.interviewer.get_username() for card in data.cards}
         return Response({
             "candidate": {"id": candidate.pk, "name": candidate.name, "opening": candidate.opening_id},
@@ -151,13 +152,13 @@ class InterviewDetail(HiringAPIView, generics.RetrieveAPIView):
 # ---------- Scorecards ----------
 
 def _scorecards(user):
-    return (scorecards_with_ratings().filter(pk__in=access.scorecards(user).values("pk"))
+    return (visible_scorecards(user, queryset=scorecards_with_ratings())
             .prefetch_related(Prefetch("amendments", queryset=ScorecardAmendment.objects.select_related("amended_by")))
             .order_by("interview__starts_at", "pk"))
 
 
 class ScorecardList(HiringAPIView, generics.ListAPIView):
-    """GET /api/v1/scorecards/?candidate=<id> — the scorecards the requester may read (hiring.api.access):
+    """GET /api/v1/scorecards/?candidate=<id> — the scorecards the requester may read (hiring.visibility):
     their own, drafts included, and others' submitted cards as their role and blind feedback allow."""
 
     serializer_class = ScorecardSerializer

@@ -7,8 +7,9 @@ from django.urls import reverse
 
 from hiring import charts, permissions
 from hiring.forms import CalibrationFilterForm
-from hiring.models import Opening, Scorecard
+from hiring.models import Opening
 from hiring.selectors import DISAGREEMENT, LENIENCY_THRESHOLD, calibration
+from hiring.visibility import visible_scorecards
 from roles.permissions import is_admin
 
 
@@ -30,7 +31,8 @@ def calibration_page(request):
     form = CalibrationFilterForm(request.GET or None, openings=openings)
     chosen = form.opening_id()
     scope = [chosen] if chosen else [o.pk for o in openings]
-    interviewers, dimensions = calibration(Scorecard.objects.filter(interview__candidate__opening_id__in=scope))
+    interviewers, dimensions = calibration(visible_scorecards(request.user).filter(
+        interview__candidate__opening_id__in=scope))
     names = {u.username: (u.get_full_name() or u.username)
              for u in User.objects.filter(username__in=[i.username for i in interviewers])}
     for person in interviewers:

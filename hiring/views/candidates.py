@@ -12,8 +12,8 @@ from django.views.decorators.http import require_http_methods
 from hiring import permissions
 from hiring.forms import InterviewForm, add_service_errors
 from hiring.models import Scorecard
-from hiring.selectors import visible_scorecards
 from hiring.services.openings import plan_interview
+from hiring.visibility import visible_scorecards
 
 from . import candidate_crumbs, visible_candidate
 
@@ -50,7 +50,7 @@ def candidate_detail(request, pk: int):
         Prefetch("scorecards", queryset=Scorecard.objects.only("pk", "status", "interview_id", "interviewer_id",
                                                                "recommendation", "submitted_at"))))
     # Everyone sees each card's status; only the cards they may read link to them (drafts: their interviewer's).
-    readable = set(visible_scorecards(candidate, request.user).values_list("pk", flat=True))
+    readable = set(visible_scorecards(request.user, candidate=candidate).values_list("pk", flat=True))
     for interview in interviews:
         interview.card = next(iter(interview.scorecards.all()), None)
         interview.readable = interview.card is not None and interview.card.pk in readable

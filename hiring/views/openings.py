@@ -16,6 +16,7 @@ from hiring.forms import CandidateForm, OpeningForm, add_service_errors
 from hiring.models import DimensionRating, Opening, OpeningStatus, Scorecard, ScorecardStatus
 from hiring.selectors import weighted_score
 from hiring.services.openings import HiringError, add_candidate, blueprint_updated_since, open_opening, repin
+from hiring.visibility import visible_scorecards
 
 from . import opening_crumbs, require_hiring_member, visible_opening
 
@@ -75,9 +76,10 @@ def _candidate_rows(opening: Opening, user, manager: bool) -> list:
     ))
     if manager:
         pairs = defaultdict(list)
-        for candidate_id, weight, rating in DimensionRating.objects.filter(
-                scorecard__interview__candidate__opening=opening, scorecard__status=ScorecardStatus.SUBMITTED,
-        ).values_list("scorecard__interview__candidate_id", "dimension__weight", "rating"):
+        cards = visible_scorecards(user).filter(interview__candidate__opening=opening,
+                                                status=ScorecardStatus.SUBMITTED)
+        for candidate_id, weight, rating in DimensionRating.objects.filter(scorecard__in=cards).values_list(
+                "scorecard__interview__candidate_id", "dimension__weight", "rating"):
             pairs[candidate_id].append((weight, rating))
         for candidate in candidates:
             candidate.weighted_score = weighted_score(pairs[candidate.pk])

@@ -1,7 +1,7 @@
 """/hiring/scorecards/<pk>/: the interviewer fills, saves (also by autosave), submits and amends their
 scorecard; below it, the other scorecards for the candidate as far as blind feedback allows.
 
-Who reads which card is hiring.selectors.visible_scorecards: a draft only its interviewer; a submitted card the
+Who reads which card is hiring.visibility.visible_scorecards: a draft only its interviewer; a submitted card the
 hiring manager (and admins), and the other interviewers once blind feedback lets them. The rest of the opening's
 hiring team gets 403 with the reason; anybody else gets 404.
 """
@@ -19,9 +19,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 from hiring import permissions
 from hiring.forms import EVIDENCE_RULE, AmendForm, ScorecardForm
 from hiring.models import BlindMode, DimensionRating, Scorecard, ScorecardAmendment, ScorecardStatus
-from hiring.selectors import visible_scorecards, weighted_score
+from hiring.selectors import scorecards_with_ratings, weighted_score
 from hiring.services.openings import HiringError
 from hiring.services.scorecards import amend, save_draft, submit
+from hiring.visibility import visible_scorecards
 from roles.models import BlueprintItem, Section
 
 from . import candidate_crumbs
@@ -53,7 +54,8 @@ def _card(user, pk: int) -> tuple[Scorecard, list[Scorecard]]:
     candidate = card.interview.candidate
     if card.interviewer_id != user.pk and not permissions.on_team(user, candidate.opening):
         raise Http404("No such scorecard.")
-    visible = list(visible_scorecards(candidate, user).order_by("interview__starts_at", "pk"))
+    visible = list(visible_scorecards(user, candidate=candidate, queryset=scorecards_with_ratings())
+                   .order_by("interview__starts_at", "pk"))
     current = next((c for c in visible if c.pk == card.pk), None)
     if current is None:
         if card.status == ScorecardStatus.DRAFT:

@@ -34,7 +34,7 @@ def summary(request, pk: int):
             messages.success(request, f"Decision recorded for {candidate.name}: "
                                       f"{dict(form.fields['decision'].choices)[form.cleaned_data['decision']]}.")
             return redirect("hiring:summary", pk=candidate.pk)
-    data = candidate_summary(candidate)
+    data = candidate_summary(candidate, user=request.user)
     columns = [{"card": card, "score": data.per_interviewer_score.get(card.pk)} for card in data.cards]
     # The selector names who raised a flag by username; the page names people as everywhere else.
     names = {card.interviewer.get_username(): card.interviewer.get_full_name() or card.interviewer.get_username()

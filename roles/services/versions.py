@@ -66,7 +66,12 @@ def create_version(*, role: Role, doc: dict, by=None, change_note: str = "") -> 
 
 @transaction.atomic
 def replace_content(*, version: BlueprintVersion, doc: dict, by=None, note: str = "") -> BlueprintVersion:
-    """Swap the whole content of a draft for `doc`, bumping its revision."""
+    """Swap the whole content of a draft for `doc`, bumping its revision; returns the version as saved.
+
+    The status is read again under a row lock, whatever copy the caller holds: one loaded before the version
+    was published (a shell session, a slow request) must neither write into it nor save its old status back.
+    """
+    version = BlueprintVersion.objects.select_for_update().select_related("role").get(pk=version.pk)
     ensure_editable(version)
     delete_rows(version)
     apply_version_fields(version, doc)

@@ -5,7 +5,8 @@ import pytest
 from rest_framework.test import APIClient
 
 from hiring.models import Scorecard
-from hiring.selectors import visible_scorecards, weighted_score
+from hiring.selectors import weighted_score
+from hiring.visibility import visible_scorecards
 from hiring.services.openings import add_candidate, plan_interview
 from hiring.services.scorecards import RatingInput, save_draft, submit
 
@@ -82,7 +83,7 @@ def test_the_scorecard_list_is_exactly_what_blind_feedback_allows(api, personas,
             _rate(_card(interviews[1]), personas.interviewer2, [2] * 8)
         for user in (personas.hiring, personas.interviewer1, personas.interviewer2, personas.admin):
             listed = sorted(_ids(api(user).get("/api/v1/scorecards/")))
-            assert listed == sorted(c.pk for c in visible_scorecards(candidate, user)), (mode, step, user)
+            assert listed == sorted(c.pk for c in visible_scorecards(user, candidate=candidate)), (mode, step, user)
 
 
 def test_always_mode_shows_a_candidates_cards_only_to_interviewers_of_that_candidate(api, personas):
@@ -92,7 +93,7 @@ def test_always_mode_shows_a_candidates_cards_only_to_interviewers_of_that_candi
     start = interview.starts_at
     plan_interview(candidate=second, by=personas.hiring, stage_name="Screen", interviewer=personas.interviewer2,
                    starts_at=start, ends_at=start + timedelta(hours=1))
-    assert list(visible_scorecards(first, personas.interviewer2)) == []
+    assert list(visible_scorecards(personas.interviewer2, candidate=first)) == []
     listed = _ids(api(personas.interviewer2).get("/api/v1/scorecards/"))
     assert _card(interview).pk not in listed and len(listed) == 1  # their own card for the second candidate
     assert api(personas.interviewer2).get(f"/api/v1/scorecards/{_card(interview).pk}/").status_code == 404

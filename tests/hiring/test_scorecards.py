@@ -6,7 +6,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from hiring.models import HiringEvent, ScorecardStatus
-from hiring.selectors import candidate_summary, visible_scorecards, weighted_score
+from hiring.selectors import candidate_summary, weighted_score
+from hiring.visibility import visible_scorecards
 from hiring.services.openings import HiringError, blueprint_updated_since, open_opening, plan_interview, repin
 from hiring.services.scorecards import RatingInput, amend, record_decision, save_draft, submit
 from roles.blueprint_format.synthetic import make_document
@@ -77,7 +78,7 @@ def test_candidate_summary_matrix_spread_disagreement_flags_and_tally(personas):
     red_flag = candidate.opening.version.items.filter(group="red_flags").first()
     save_draft(card=card2, by=personas.interviewer2, red_flags=[red_flag.pk])
     _rate(card2, personas.interviewer2, [2, 3, None, None, 2, 4, 3, 1], recommendation="no")
-    summary = candidate_summary(candidate)
+    summary = candidate_summary(candidate, user=personas.hiring)
     weights = [d.weight for d in _dims(opening)]
     pairs = [(w, r) for w, r in zip(weights, [4, 3, 3, None, 2, 2, 3, 3])]
     pairs += [(w, r) for w, r in zip(weights, [2, 3, None, None, 2, 4, 3, 1])]
@@ -97,7 +98,7 @@ def test_ties_and_an_empty_recommendation_count_as_no_decision(personas):
                                                                           personas.interviewer2])
     _rate(_card(interviews[0]), personas.interviewer1, [3] * 8, recommendation="yes")
     _rate(_card(interviews[1]), personas.interviewer2, [3] * 8, recommendation="")
-    summary = candidate_summary(candidate)
+    summary = candidate_summary(candidate, user=personas.hiring)
     assert summary.weighted_score == 3.0 and summary.tally[""] == 1 and summary.tally["yes"] == 1
     assert all(not row.disagreement for row in summary.rows)
 
@@ -115,13 +116,13 @@ def test_blind_feedback_modes(personas, mode, before, after):
 
     def seen():
         return {"own" if c.interviewer == personas.interviewer2 else "other"
-                for c in visible_scorecards(candidate, personas.interviewer2)}
+                for c in visible_scorecards(personas.interviewer2, candidate=candidate)}
     assert seen() == before
-    assert visible_scorecards(candidate, personas.hiring).count() == 1  # the submitted one, whatever the mode
+    assert visible_scorecards(personas.hiring, candidate=candidate).count() == 1  # the submitted one, whatever the mode
     _rate(mine, personas.interviewer2, [2] * 8)
     assert seen() == after
-    assert visible_scorecards(candidate, personas.hiring).count() == 2
-    assert visible_scorecards(candidate, personas.outsider).count() == 0
+    assert visible_scorecards(personas.hiring, candidate=candidate).count() == 2
+    assert visible_scorecards(personas.outsider, candidate=candidate).count() == 0
 
 
 @pytest.mark.parametrize("mode", ["after_submit", "never", "always"])
@@ -130,19 +131,19 @@ def test_a_draft_shows_to_its_interviewer_only_in_every_mode(personas, mode):
                                                                           personas.interviewer2], blind_mode=mode)
     draft = save_draft(card=_card(interviews[0]), by=personas.interviewer1, key_takeaways="draft notes")
     _rate(_card(interviews[1]), personas.interviewer2, [3] * 8)
-    assert draft in visible_scorecards(candidate, personas.interviewer1)
+    assert draft in visible_scorecards(personas.interviewer1, candidate=candidate)
     for user in (personas.interviewer2, personas.hiring, personas.admin):
-        cards = list(visible_scorecards(candidate, user))
+        cards = list(visible_scorecards(user, candidate=candidate))
         assert draft not in cards and all(c.status == ScorecardStatus.SUBMITTED for c in cards), (mode, user)
 
 
 def test_the_hiring_manager_reads_their_own_draft_when_they_interview_too(personas):
     opening, candidate, (own, other) = opening_with_panel(personas.hiring, [personas.hiring, personas.interviewer1])
     draft = save_draft(card=_card(own), by=personas.hiring, key_takeaways="my notes")
-    assert list(visible_scorecards(candidate, personas.hiring)) == [draft]  # interviewer1's draft is theirs
+    assert list(visible_scorecards(personas.hiring, candidate=candidate)) == [draft]  # interviewer1's draft is theirs
     _rate(_card(other), personas.interviewer1, [3] * 8)
-    assert set(visible_scorecards(candidate, personas.hiring)) == {draft, _card(other)}
-    assert list(visible_scorecards(candidate, personas.admin)) == [_card(other)]
+    assert set(visible_scorecards(personas.hiring, candidate=candidate)) == {draft, _card(other)}
+    assert list(visible_scorecards(personas.admin, candidate=candidate)) == [_card(other)]
 
 
 def test_the_candidate_summary_leaves_drafts_out(personas):
@@ -152,7 +153,7 @@ def test_the_candidate_summary_leaves_drafts_out(personas):
     red_flag = opening.version.items.filter(group="red_flags").first()
     save_draft(card=_card(interviews[1]), by=personas.interviewer2, red_flags=[red_flag.pk], recommendation="no",
                ratings={d.pk: RatingInput(1, "evidence") for d in _dims(opening)})
-    summary = candidate_summary(candidate)
+    summary = candidate_summary(candidate, user=personas.hiring)
     assert summary.cards == [submitted] and summary.pending == 1
     assert summary.weighted_score == 3.0 and summary.disagreements == [] and summary.red_flags == []
     assert {row.spread for row in summary.rows} == {0}
