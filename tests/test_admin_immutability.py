@@ -24,7 +24,7 @@ from hiring.models import ScorecardAmendment
 from hiring.services.openings import add_candidate, open_opening, plan_interview
 from hiring.services.scorecards import RatingInput, amend, record_decision, save_draft as save_scorecard, submit
 from kpis.models import Measurement, Metric, Rollup, RollupState
-from kpis.services.measurements import MeasurementRow, period_start, upsert_measurements
+from kpis.services.measurements import MeasurementRow, period_start, record_measurements
 from kpis.services.people import add_person, assign, ensure_team
 from kpis.services.rollups import run_rollup
 from roles.api.preconditions import etag
@@ -137,8 +137,8 @@ def world(personas) -> World:
     person = add_person(name="Ivy", email="ivy@example.com")
     assign(person=person, role=role, team=team, starts_on=datetime.date(2020, 1, 1))
     metric = Metric.objects.filter(role=role).order_by("position").first()
-    upsert_measurements([MeasurementRow(metric.pk, period_start(timezone.localdate(), metric.grain), 90.0,
-                                        person.pk)], by=personas.admin, source="api")
+    record_measurements(rows=[MeasurementRow(metric.pk, period_start(timezone.localdate(), metric.grain), 90.0,
+                                             person.pk)], by=personas.admin, source="api")
     run_rollup(full=True)
     Token.objects.create(user=personas.admin)
     archived.refresh_from_db()

@@ -16,7 +16,6 @@ from roles.services.drafts import (
     discard_draft,
     open_or_start_draft,
     save_draft,
-    save_draft_section,
 )
 from roles.services.importing import import_document
 from roles.services.versions import VersionFrozen
@@ -99,8 +98,6 @@ def test_the_draft_and_workflow_services_refuse_a_frozen_version_and_change_noth
         document["kpis"][0]["target"] = "changed by a service"
         calls = [
             lambda: save_draft(version=version, document=document, by=personas.editor, revision=version.revision),
-            lambda: save_draft_section(version=version, key="kpis", value=[], by=personas.editor,
-                                       revision=version.revision),
             lambda: discard_draft(version=version, by=personas.editor),
             lambda: submit_for_review(version=version, by=personas.editor, note="again"),
             lambda: version_services.replace_content(version=version, doc=document, by=personas.admin),
