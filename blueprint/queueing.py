@@ -1,18 +1,18 @@
 """Queue Celery tasks so that a broker outage never breaks the request that asked for the work, and
 never loses the work silently.
 
-`enqueue_on_commit(task, fallback=...)` sends the task once the caller's transaction commits. The
-settings bound the publish: one quick retry (CELERY_TASK_PUBLISH_RETRY_POLICY: a broker that
+`enqueue(task, fallback=...)` sends the task (callers send after their transaction commits, so the
+worker sees what they wrote: kpis.services.rollups.schedule_incremental_rollup). The settings bound
+the publish: one quick retry (CELERY_TASK_PUBLISH_RETRY_POLICY: a broker that
 restarted leaves a dead pooled connection, the retry reconnects) and socket timeouts
 (CELERY_BROKER_SOCKET_TIMEOUT), so a broker that is down costs a request about 0.2 s and one that
 hangs about 3 s. If the task still cannot be sent, an error naming it is logged and `fallback`
 runs: it must leave a durable trace from which a scheduled run does the work (kpis: the rollup
-watermark, or a request for a full rollup). The request itself succeeds.
+watermark and the rules' change times). The request itself succeeds.
 """
 import logging
 from collections.abc import Callable
 
-from django.db import transaction
 from kombu.exceptions import OperationalError as BrokerError
 
 log = logging.getLogger(__name__)
@@ -31,9 +31,3 @@ def enqueue(task, *args, fallback: Callable[[], str] | None = None, **kwargs) ->
         log.error("could not queue %s: %s: %s; %s", task.name, exc.__class__.__name__, exc, instead)
         return False
     return True
-
-
-def enqueue_on_commit(task, *args, fallback: Callable[[], str] | None = None, **kwargs) -> None:
-    """Send `task` once the current transaction commits (at once outside one), so the worker sees what
-    the caller wrote and nothing is queued for a rolled-back write; see `enqueue`."""
-    transaction.on_commit(lambda: enqueue(task, *args, fallback=fallback, **kwargs))
