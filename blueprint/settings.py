@@ -191,6 +191,15 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = BLUEPRINT_MAX_UPLOAD_BYTES
 # real worker and beat run on a machine with nothing but Python.
 _broker = env_str("CELERY_BROKER_URL") or env_str("REDIS_URL")
 CELERY_BROKER_TRANSPORT_OPTIONS: dict = {}
+# The longest any task may run (hard limit, then the soft one that lets it stop cleanly first). The full KPI
+# rollup runs under these; every other task sets a shorter limit of its own.
+CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 10 * 60)
+CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 9 * 60)
+# Redis gives a task message back to the queue when it has stayed unacknowledged this long: that is how the
+# work of a worker killed mid-task (SIGKILL, a lost machine) is redone, so kombu's hour is far too long. A task
+# still running then is handed out a second time, so it must exceed the longest a task may hold its message:
+# its hard time limit plus its last retry's countdown (blueprint.celery.check_task_limits says which task does not).
+BROKER_VISIBILITY_TIMEOUT = env_int("CELERY_BROKER_VISIBILITY_TIMEOUT", 15 * 60)
 if _broker:
     CELERY_BROKER_URL = _broker
     if _broker.startswith(("redis://", "rediss://")):
@@ -199,7 +208,11 @@ if _broker:
         # reports a task that still cannot be sent.
         _broker_timeout = env_int("CELERY_BROKER_SOCKET_TIMEOUT", 1)
         CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": _broker_timeout,
-                                           "socket_timeout": _broker_timeout}
+                                           "socket_timeout": _broker_timeout,
+                                           "visibility_timeout": BROKER_VISIBILITY_TIMEOUT,
+                                           # Look for such messages every 10 s (unacked_restore_interval), not
+                                           # every 10th time (kombu's default): one small ZRANGE each time.
+                                           "unacked_restore_throttle": 1}
 else:
     _broker_dir = VAR_DIR / "broker"
     (_broker_dir / "processed").mkdir(parents=True, exist_ok=True)
@@ -216,10 +229,20 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0.2, "in
                                     "interval_max": 0.2}
 CELERY_IMPORTS = ("blueprint.tasks",)
 CELERY_TASK_IGNORE_RESULT = True
+# A message is acknowledged when its task ends, not when it starts, so a task whose worker dies is not lost
+# with it. Every task here may run twice (a rollup recomputes from committed data under its lock, a reminder
+# goes out once a day per card), which redelivery needs.
 CELERY_TASK_ACKS_LATE = True
+# ... and a pool process killed under its task (the OOM killer, SIGKILL) puts the message back at once for
+# another process, rather than acknowledging it as failed. A hard time limit still acknowledges it: a task
+# that never finishes is not run for ever.
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+# When the connection to Redis drops, a running task goes on and the worker reconnects (the default, said here
+# because Celery 6 turns it around): cancelling the task would only help if its message came back, and a Redis
+# restarted without persistence (as docker-compose runs it) has lost it; should it come back, the task runs
+# again, which is harmless. Celery 5.7.0 exits instead of reconnecting: pyproject.toml keeps it out.
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = False
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 15 * 60)
-CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 14 * 60)
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)

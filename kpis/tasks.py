@@ -4,7 +4,8 @@ Beat runs the incremental rollup every few minutes and the full one nightly (sch
 django-celery-beat, created by a migration and editable in the admin); writes ask for an incremental
 one in between (kpis.services.rollups.schedule_incremental_rollup). A run holds a lock on the rollup
 state for its whole transaction, so an overlapping run waits and then recomputes from committed
-data; a retried or repeated run is harmless.
+data; a retried or repeated run is harmless, so a message is acknowledged only once its run ends and the
+run of a worker that died is redone (blueprint/settings.py, Celery).
 """
 import datetime
 
@@ -27,8 +28,10 @@ def rollup_incremental(claim: str | None = None) -> dict:
     return run_rollup(full=False).as_dict()
 
 
-@shared_task(name="kpis.rollup_full", ignore_result=True, soft_time_limit=1500, time_limit=1800,
-             autoretry_for=TRANSIENT, retry_backoff=30, retry_backoff_max=600, retry_jitter=True, max_retries=3)
+# No time limit of its own: the longest task takes the longest any task may (CELERY_TASK_TIME_LIMIT, 10 minutes;
+# a million measurements take about one on two cores), which the broker's visibility timeout must exceed.
+@shared_task(name="kpis.rollup_full", ignore_result=True,
+             autoretry_for=TRANSIENT, retry_backoff=30, retry_backoff_max=120, retry_jitter=True, max_retries=3)
 def rollup_full() -> dict:
     """Recompute every rollup and drop the ones whose measurements are gone."""
     from .services.rollups import run_rollup
