@@ -22,7 +22,7 @@ def longest_hold(task) -> int:
     return limit + min(backoff * 2 ** (task.max_retries - 1), getattr(task, "retry_backoff_max", 600))
 
 
-def check_task_limits(app_configs=None, **kwargs) -> list:
+def check_task_limits(**kwargs) -> list:
     """A system check (manage.py check, migrate): every task of the portal lets go of its message before Redis
     hands it to another worker (settings.BROKER_VISIBILITY_TIMEOUT), or a task still running would run twice."""
     from django.apps import apps
