@@ -10,6 +10,7 @@ run of a worker that died is redone (blueprint/settings.py, Celery).
 import datetime
 
 from celery import shared_task
+from django.conf import settings
 from django.db import InterfaceError, OperationalError
 
 TRANSIENT = (OperationalError, InterfaceError)
@@ -28,10 +29,11 @@ def rollup_incremental(claim: str | None = None) -> dict:
     return run_rollup(full=False).as_dict()
 
 
-# No time limit of its own: the longest task takes the longest any task may (CELERY_TASK_TIME_LIMIT, 10 minutes;
-# a million measurements take about one on two cores), which the broker's visibility timeout must exceed.
-@shared_task(name="kpis.rollup_full", ignore_result=True,
-             autoretry_for=TRANSIENT, retry_backoff=30, retry_backoff_max=120, retry_jitter=True, max_retries=3)
+# The longest task may run the longest any task may (CELERY_TASK_TIME_LIMIT, 10 minutes by default; a million
+# measurements take about one on two cores), which the broker's visibility timeout must exceed.
+@shared_task(name="kpis.rollup_full", ignore_result=True, soft_time_limit=settings.CELERY_TASK_SOFT_TIME_LIMIT,
+             time_limit=settings.CELERY_TASK_TIME_LIMIT, autoretry_for=TRANSIENT, retry_backoff=30, retry_backoff_max=120,
+             retry_jitter=True, max_retries=3)
 def rollup_full() -> dict:
     """Recompute every rollup and drop the ones whose measurements are gone."""
     from .services.rollups import run_rollup
