@@ -15,8 +15,10 @@ Roles, versions and their content, the skill and tool libraries and the audit tr
 Who edits which family (family assignments) is an admin's decision and stays editable.
 """
 from django.contrib import admin
+from django.forms.models import BaseInlineFormSet
 from django.urls import reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
+from django.utils.text import capfirst
 
 from .blueprint_format.rows import CONTENT_MODELS
 from .models import AuditEvent, BlueprintVersion, FamilyAssignment, Role, Skill, Tool, VersionStatus
@@ -35,9 +37,25 @@ class ViewOnlyAdmin(admin.ModelAdmin):
         return False
 
 
+# A version's page shows the first rows of each list (a role may have 2,000 KPIs); the portal's version page has all.
+INLINE_ROWS = 50
+
+
+class FirstRows(BaseInlineFormSet):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.queryset = self.queryset[:INLINE_ROWS]  # the version's rows, in order: the first ones
+
+
 class ViewOnlyInline(admin.TabularInline):
     extra = 0
     show_change_link = False
+    formset = FirstRows
+
+    def get_queryset(self, request):
+        """With the rows' skill or tool, shown by name."""
+        related = [f.name for f in self.model._meta.fields if f.many_to_one and f.name != "version"]
+        return super().get_queryset(request).select_related(*related)
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -68,9 +86,9 @@ class BlueprintVersionAdmin(ViewOnlyAdmin):
     search_fields = ["role__title", "role__slug", "title"]
     list_select_related = ["role", "created_by"]
     inlines = [_content_inline(model) for model in CONTENT_MODELS]
-    readonly_fields = ["in_the_portal"]
+    readonly_fields = ["in_the_portal", "rows"]
     fieldsets = [
-        (None, {"fields": ["in_the_portal", "role", "number", "status", "revision", "content_hash"]}),
+        (None, {"fields": ["in_the_portal", "role", "number", "status", "revision", "content_hash", "rows"]}),
         ("Workflow", {"fields": ["change_note", "review_comment", "created_by", "created_at", "published_by",
                                  "published_at"]}),
         ("Role", {"fields": ["title", "family", "level", "horizon", "summary", "mission_core",
@@ -89,6 +107,16 @@ class BlueprintVersionAdmin(ViewOnlyAdmin):
                              version.role.title)
         page = reverse("roles:version", kwargs={"slug": version.role.slug, "number": version.number})
         return format_html(why + ' <a href="{}">Version page</a>', editor, page)
+
+
+    @admin.display(description="content rows")
+    def rows(self, version: BlueprintVersion) -> str:
+        counts = [(capfirst(model._meta.verbose_name_plural), model.objects.filter(version=version).count())
+                  for model in CONTENT_MODELS]
+        page = reverse("roles:version", kwargs={"slug": version.role.slug, "number": version.number})
+        return format_html('{}. Below, the first {} of each; <a href="{}">the version page</a> shows them all.',
+                           format_html_join(" · ", "{}: {}", ((name, f"{count:,}") for name, count in counts)),
+                           INLINE_ROWS, page)
 
 
 @admin.register(Skill, Tool)

@@ -49,7 +49,9 @@ from roles.rendering import (
     STAKEHOLDER_LABELS,
 )
 
-MAX_ROWS = 2000  # a 10× blueprint has ~400 rows in its longest list
+MAX_ROWS = 2000  # rows a list may have in the editor; a 10× blueprint has ~400 in its longest list
+# Fields a section's form posts besides its parts (CSRF token, draft, revision, loaded, the button pressed), with room.
+FORM_FIELDS = 16
 SECTION_BY_ANCHOR: dict[str, SectionInfo] = {info.anchor: info for info in SECTIONS}
 LOADED_SALT = "roles.editor.loaded"
 
@@ -254,7 +256,16 @@ def row_formset_class(path: str, anchor: str):
             attr = "title" if fields[name].kind == "choice" else "placeholder"
             fields[name].widget.attrs[attr] = fields[name].label + ("" if fields[name].required else " (optional)")
     form_class = type(f"{part.prefix.title()}RowForm", (EditorForm,), fields)
-    return formset_factory(form_class, extra=0, max_num=MAX_ROWS, absolute_max=MAX_ROWS)
+    return formset_factory(form_class, extra=0, max_num=MAX_ROWS, validate_max=True,
+                           absolute_max=post_field_limit(anchor))
+
+
+def post_field_limit(anchor: str) -> int:
+    """How many fields a section's form may post: each of its lists at MAX_ROWS rows (common.post_limits)."""
+    if anchor not in SECTION_BY_ANCHOR:
+        return FORM_FIELDS  # the page is a 404
+    return FORM_FIELDS + sum(len(part.fields) if part.kind == "fields" else 4 + MAX_ROWS * len(part.fields)
+                             for part in section_parts(anchor))
 
 
 def fields_form(part: Part, *, data=None, initial=None, families: list[str] | None = None) -> forms.Form:
@@ -276,13 +287,19 @@ def _management(prefix: str, count: int) -> dict:
 
 
 def read_posted_rows(part: Part, data) -> list[dict]:
-    """The rows as posted, untouched (no validation), so a re-rendered form keeps everything typed."""
+    """The rows as posted, untouched (no validation), so a re-rendered form keeps everything typed; all of
+    them, past MAX_ROWS too (the formset then says how many to remove). A row is there if a field of it was
+    posted, so there are no more rows than fields, whatever TOTAL_FORMS claims."""
     try:
         total = int(data.get(f"{part.prefix}-TOTAL_FORMS", 0))
     except (TypeError, ValueError):
         total = 0
-    return [{f.name: data.get(f"{part.prefix}-{i}-{f.name}", "") for f in part.fields}
-            for i in range(max(0, min(total, MAX_ROWS)))]
+    rows = []
+    for index in range(max(0, min(total, len(data)))):
+        names = {f.name: f"{part.prefix}-{index}-{f.name}" for f in part.fields}
+        if any(name in data for name in names.values()):
+            rows.append({field: data.get(name, "") for field, name in names.items()})
+    return rows
 
 
 @dataclass
@@ -333,6 +350,7 @@ class SectionForms:
         self.families = families
         self.items: list[PartForm] = []
         self.summary_errors: list[str] = []
+        self.too_long: list[str] = []  # lists of the document longer than the editor takes, e.g. "KPIs (2,300 rows)"
 
     # ---- building -------------------------------------------------------------------------------
     @classmethod
@@ -343,7 +361,10 @@ class SectionForms:
                 initial = {f.name: doc[part.path].get(f.name, "") for f in part.fields}
                 self.items.append(PartForm(part, form=fields_form(part, initial=initial, families=self.families)))
             else:
-                self.items.append(self._formset(part, part.to_rows(get_path(doc, part.path)), bound=False))
+                rows = part.to_rows(get_path(doc, part.path))
+                if len(rows) > MAX_ROWS:
+                    self.too_long.append(f"{part.label} ({len(rows):,} rows)")
+                self.items.append(self._formset(part, rows, bound=False))
         return self
 
     @classmethod
@@ -359,10 +380,11 @@ class SectionForms:
         return self
 
     @classmethod
-    def rearranged(cls, anchor: str, data, action: tuple[str, str, int | None], **kwargs) -> "SectionForms":
-        """The posted forms with one row added, removed or moved, unbound (no errors shown yet)."""
+    def rearranged(cls, anchor: str, data, action: tuple[str, str, int | None] | None, **kwargs) -> "SectionForms":
+        """The posted forms with one row added, removed or moved (as posted without an action), unbound (no
+        errors shown yet). A list of MAX_ROWS rows gets no more: the summary says so."""
         self = cls(anchor, **kwargs)
-        prefix, op, index = action
+        prefix, op, index = action or ("", "", None)
         for part in self.parts:
             if part.kind == "fields":
                 initial = {f.name: data.get(f"{part.prefix}-{f.name}", "") for f in part.fields}
@@ -370,6 +392,9 @@ class SectionForms:
                 continue
             rows = read_posted_rows(part, data)
             focus = None
+            if part.prefix == prefix and op == "add" and len(rows) >= MAX_ROWS:
+                self.summary_errors.append(f"{part.label} has {len(rows):,} rows, the most a list may have.")
+                op = ""
             if part.prefix == prefix:
                 rows, focus = _rearrange(part, rows, op, index)
             item = self._formset(part, rows, bound=False)
@@ -387,7 +412,10 @@ class SectionForms:
             data = _management(part.prefix, len(rows))
             for index, row in enumerate(rows):
                 data.update({f"{part.prefix}-{index}-{name}": value for name, value in row.items()})
-            return PartForm(part, formset=formset_class(data=data, prefix=part.prefix))
+            too_many = (f"{part.label} has {len(rows):,} rows; a list may have at most {MAX_ROWS:,}. Remove "
+                        f"{len(rows) - MAX_ROWS:,} and save again.")
+            return PartForm(part, formset=formset_class(data=data, prefix=part.prefix,
+                                                        error_messages={"too_many_forms": too_many}))
         return PartForm(part, formset=formset_class(initial=rows, prefix=part.prefix))
 
     def make_read_only(self) -> None:

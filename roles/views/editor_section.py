@@ -14,15 +14,18 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
+from common.post_limits import accepts_fields
 from roles import permissions
 from roles.blueprint_format import FormatError, validate_document
 from roles.blueprint_format.sections import get_path
 from roles.diffing import diff_value
 from roles.forms_editor import (
+    MAX_ROWS,
     PART_LABELS,
     SECTION_BY_ANCHOR,
     SectionForms,
     field_label,
+    post_field_limit,
     read_snapshot,
     row_action,
     section_snapshot,
@@ -45,6 +48,7 @@ def _is_htmx(request) -> bool:
     return request.headers.get("HX-Request") == "true" and request.headers.get("HX-Boosted") != "true"
 
 
+@accepts_fields(lambda anchor, **_: post_field_limit(anchor))
 @login_required
 @require_http_methods(["GET", "POST"])
 def edit_section(request, slug: str, anchor: str):
@@ -75,6 +79,8 @@ def _post(request, role, draft, anchor: str):
         revision = int(request.POST.get("save_over") or request.POST.get("revision") or 0)
     except ValueError:
         revision = 0
+    if getattr(request, "fields_over_limit", False):
+        return _over_limit(request, role, draft, anchor, loaded=loaded, revision=revision)
     action = row_action(anchor, request.POST)
     if action is not None:
         forms = SectionForms.rearranged(anchor, request.POST, action, families=families)
@@ -106,6 +112,15 @@ def _post(request, role, draft, anchor: str):
     return _render(request, role, saved, anchor, fresh, doc=canonical,
                    loaded=sign_snapshot(section_snapshot(anchor, canonical)),
                    saved_message=f"Saved — revision {saved.revision}.")
+
+
+def _over_limit(request, role, draft, anchor: str, *, loaded: str, revision: int):
+    """More fields than any section of MAX_ROWS rows per list posts: the rows as far as they were read, unsaved."""
+    forms = SectionForms.rearranged(anchor, request.POST, None, families=_families(request.user))
+    forms.summary_errors.append(
+        f"This form sent more than {post_field_limit(anchor):,} fields, more than a section with {MAX_ROWS:,} rows in "
+        "each list needs, so it was read only that far: the rows below are what arrived. Remove rows and save again.")
+    return _render(request, role, draft, anchor, forms, loaded=loaded, revision=revision, dirty=True, status=422)
 
 
 def _focus_after(forms: SectionForms, action) -> str:
@@ -160,7 +175,9 @@ def _render(request, role, draft, anchor: str, forms: SectionForms, *, loaded: s
             revision: int | None = None, dirty: bool = False, focus: str = "", conflict: dict | None = None,
             saved_message: str = "", status: int = 200):
     context = editor_context(request, role, draft, current=anchor, doc=doc)
-    if not context["editable"]:
+    # A list longer than the editor takes is shown, not edited: its save would post more rows than a list may have.
+    context["form_editable"] = context["editable"] and not forms.too_long
+    if not context["form_editable"]:
         forms.make_read_only()
     number, title = split_title(SECTION_BY_ANCHOR[anchor].title)
     nav = context["sections"]
@@ -171,7 +188,7 @@ def _render(request, role, draft, anchor: str, forms: SectionForms, *, loaded: s
         "previous": nav[index - 1] if index else None, "next": nav[index + 1] if index + 1 < len(nav) else None,
         "forms": forms, "errors": forms.error_list(), "loaded": loaded,
         "revision": draft.revision if revision is None else revision,
-        "dirty": dirty, "focus": focus, "conflict": conflict, "saved_message": saved_message,
+        "dirty": dirty, "focus": focus, "conflict": conflict, "saved_message": saved_message, "max_rows": MAX_ROWS,
     })
     if _is_htmx(request):
         return render(request, "roles/partials/editor_htmx_response.html", context, status=status)

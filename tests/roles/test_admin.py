@@ -1,5 +1,7 @@
 """Every model has an admin page (a version's content rows on the version's), and versions are read-only there.
 The full walk over every admin page is tests/test_admin_immutability.py."""
+import re
+
 import pytest
 from django.contrib import admin
 from django.urls import reverse
@@ -46,3 +48,29 @@ def test_versions_are_read_only_in_the_admin_and_a_draft_points_to_the_editor(cl
         assert response.status_code == 403
         version.refresh_from_db()
         assert version.title != "Hacked" and version.revision == 1
+
+
+def test_a_version_of_2000_kpis_shows_its_first_rows_and_counts_at_the_cost_of_a_small_one(
+        client, personas, django_assert_max_num_queries):
+    from roles.admin import INLINE_ROWS
+    from roles.services.drafts import current_document, save_draft
+
+    small = draft_role("Small Admin Engineer").versions.get()
+    big = draft_role("Big Admin Engineer").versions.get()
+    doc = current_document(big)
+    doc["kpis"] = [{"name": f"KPI {i}", "measures": "", "rationale": "", "target": "", "frequency": ""}
+                   for i in range(2000)]
+    big = save_draft(version=big, document=doc, by=personas.admin, revision=big.revision)
+    client.force_login(personas.admin)
+    client.get(reverse("admin:roles_blueprintversion_change", args=[small.pk]))  # caches: session groups, content types
+    pages, queries = {}, {}
+    for name, version in (("small", small), ("big", big)):
+        with django_assert_max_num_queries(40) as captured:
+            response = client.get(reverse("admin:roles_blueprintversion_change", args=[version.pk]))
+        assert response.status_code == 200
+        pages[name], queries[name] = response.content.decode(), len(captured.captured_queries)
+    assert queries["big"] == queries["small"], queries
+    assert len(re.findall(r'<tr class="form-row[^"]*"\s+id="kpis-\d+"', pages["big"])) == INLINE_ROWS
+    assert "KPI 49" in pages["big"] and "KPI 50<" not in pages["big"]
+    assert "KPIs: 2,000 · Milestones: " in pages["big"] and "Below, the first 50 of each" in pages["big"]
+    assert reverse("roles:version", kwargs={"slug": big.role.slug, "number": big.number}) in pages["big"]

@@ -4,13 +4,16 @@ import html
 import re
 from html.parser import HTMLParser
 
+from urllib.parse import urlencode
+
 import pytest
 from django.core.cache import cache
+from django.test import Client
 
 from roles.blueprint_format import FormatError
 from roles.blueprint_format.sections import SECTIONS
 from roles.blueprint_format.spec import ITEM_LISTS, TYPED_LISTS
-from roles.forms_editor import SectionForms, section_parts
+from roles.forms_editor import MAX_ROWS, SectionForms, post_field_limit, section_parts
 from roles.models import FamilyAssignment, VersionStatus
 from roles.services.drafts import current_document, open_or_start_draft, save_draft
 from roles.services.workflow import submit_for_review
@@ -417,6 +420,87 @@ def test_unknown_section_is_404_and_a_missing_draft_sends_to_the_start_page(edit
     assert editor.get(section_url(role, "no-such-section")).status_code == 404
     response = editor.get(section_url(role, "kpis"))
     assert response.status_code == 302 and response["Location"] == f"/roles/{role.slug}/edit/"
+
+
+# ---- large sections: more than Django's 1,000 fields --------------------------------------------------------
+
+def kpi_rows(count: int) -> list[dict]:
+    return [{"name": f"KPI {i}", "measures": f"What KPI {i} counts", "rationale": "", "target": "At least 90%",
+             "frequency": "Weekly"} for i in range(count)]
+
+
+def with_kpis(draft, personas, count: int):
+    doc = current_document(draft)
+    doc["kpis"] = kpi_rows(count)
+    return save_draft(version=draft, document=doc, by=personas.editor, revision=draft.revision)
+
+
+def post_form(client, url: str, data: dict, **headers):
+    """Post as a browser posts the editor's form: urlencoded, the fields in the page's order."""
+    return client.post(url, urlencode(data), content_type="application/x-www-form-urlencoded", **headers)
+
+
+def test_a_section_of_2000_kpis_saves_through_the_csrf_check_and_a_full_list_takes_no_more_rows(draft, personas):
+    draft = with_kpis(draft, personas, MAX_ROWS)
+    browser = sign_in(Client(enforce_csrf_checks=True), personas.editor)
+    url = section_url(draft.role, "kpis")
+    data = form_fields(browser.get(url))
+    assert len(data) > 10 * 1000 and data["csrfmiddlewaretoken"]
+    data["kpis-1999-target"] = "At least 99%"
+    response = post_form(browser, url, data)
+    assert response.status_code == 302, text(response)[:300]
+    kpis = current_document(draft)["kpis"]
+    assert len(kpis) == MAX_ROWS and kpis[1999]["target"] == "At least 99%"
+
+    response = post_form(browser, url, {**data, "kpis-add": "1"})
+    assert response.status_code == 200
+    assert "KPIs has 2,000 rows, the most a list may have." in text(response)
+    assert form_fields(response)["kpis-TOTAL_FORMS"] == "2000"
+
+
+def test_a_list_longer_than_the_editor_takes_is_refused_with_every_row_kept(editor, draft):
+    url = section_url(draft.role, "hiring")
+    data = form_fields(editor.get(url))
+    data["hiring_red_flags-TOTAL_FORMS"] = str(MAX_ROWS + 1)
+    data.update({f"hiring_red_flags-{i}-text": f"Red flag {i}" for i in range(MAX_ROWS + 1)})
+    response = post_form(editor, url, data)
+    assert response.status_code == 422
+    assert "Red flags has 2,001 rows; a list may have at most 2,000. Remove 1 and save again." in text(response)
+    kept = form_fields(response)
+    assert kept["hiring_red_flags-TOTAL_FORMS"] == "2001" and kept["hiring_red_flags-2000-text"] == "Red flag 2000"
+    draft.refresh_from_db()
+    assert draft.revision == 1
+
+
+def test_a_post_past_the_field_limit_gets_the_editor_with_an_error_and_the_rows_that_arrived(editor, draft):
+    url = section_url(draft.role, "kpis")
+    data = form_fields(editor.get(url))
+    rows = MAX_ROWS + 100
+    data["kpis-TOTAL_FORMS"] = str(rows)
+    for i, row in enumerate(kpi_rows(rows)):
+        data.update({f"kpis-{i}-{name}": value for name, value in row.items()})
+    data["kpis-0-target"] = "Typed, and kept"
+    assert len(data) > post_field_limit("kpis")
+    response = post_form(editor, url, data, HTTP_HX_REQUEST="true")
+    assert response.status_code == 422  # swapped in place by htmx, like any error of the form
+    assert f"This form sent more than {post_field_limit('kpis'):,} fields" in text(response)
+    kept = form_fields(response)
+    assert kept["kpis-0-target"] == "Typed, and kept" and kept["revision"] == "1" and kept["loaded"]
+    assert MAX_ROWS <= int(kept["kpis-TOTAL_FORMS"]) < rows
+    draft.refresh_from_db()
+    assert draft.revision == 1
+
+
+def test_a_draft_list_longer_than_the_editor_takes_is_shown_read_only(editor, draft, personas):
+    draft = with_kpis(draft, personas, MAX_ROWS + 1)
+    response = editor.get(section_url(draft.role, "kpis"))
+    page = text(response)
+    assert "Shown read-only:</strong> KPIs (2,001 rows) is longer than the editor takes (2,000 rows in a list)." in page
+    assert 'name="save"' not in page and 'name="kpis-add"' not in page
+    parser = FormFields()
+    parser.feed(response.content.decode())
+    assert "kpis-2000-name" in parser.disabled
+    assert "Submit for review" in page  # the rest of the draft goes on
 
 
 # ---- query counts ---------------------------------------------------------------------------------------
