@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 
 from roles.admin import ViewOnlyAdmin
 
-from .models import Assignment, Measurement, Metric, Person, Rollup, RollupState, Team
+from .models import Assignment, Measurement, Metric, Person, Rollup, RollupQueue, RollupState, Team
 from .services.metrics import correct_rule
 
 RULE_FIELDS = ("rule_kind", "rule_low", "rule_high", "rule_unit")
@@ -123,3 +123,10 @@ class RollupAdmin(ViewOnlyAdmin):
 @admin.register(RollupState)
 class RollupStateAdmin(ViewOnlyAdmin):
     list_display = ["name", "watermark", "last_run_at", "last_full_at"]
+
+
+@admin.register(RollupQueue)
+class RollupQueueAdmin(ViewOnlyAdmin):
+    """Whether an incremental rollup asked for by a write is waiting in the queue (and since when)."""
+
+    list_display = ["name", "queued_at"]

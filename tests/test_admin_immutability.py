@@ -23,10 +23,10 @@ from hiring.models import DimensionRating, HiringDecision, HiringEvent, Intervie
 from hiring.models import ScorecardAmendment
 from hiring.services.openings import add_candidate, open_opening, plan_interview
 from hiring.services.scorecards import RatingInput, amend, record_decision, save_draft as save_scorecard, submit
-from kpis.models import Measurement, Metric, Rollup, RollupState
+from kpis.models import Measurement, Metric, Rollup, RollupQueue, RollupState
 from kpis.services.measurements import MeasurementRow, period_start, record_measurements
 from kpis.services.people import add_person, assign, ensure_team
-from kpis.services.rollups import run_rollup
+from kpis.services.rollups import claim_queue, run_rollup
 from roles.api.preconditions import etag
 from roles.blueprint_format.rows import CONTENT_MODELS
 from roles.models import AuditEvent, BlueprintVersion, FamilyAssignment, Role, Skill, Tool, VersionStatus
@@ -61,6 +61,7 @@ ADMIN_MODELS = {
     "kpis.measurement": (VIEW_ONLY, None, "written by the measurement services"),
     "kpis.rollup": (VIEW_ONLY, None, "computed by the rollup task"),
     "kpis.rollupstate": (VIEW_ONLY, None, "the rollup task's watermark"),
+    "kpis.rollupqueue": (VIEW_ONLY, None, "claimed by writes, freed by the rollup task"),
     "hiring.opening": (EDITABLE, "version", "title, status, blind mode, hiring manager; the pin is re-pinned on "
                                            "the opening page"),
     "hiring.candidate": (EDITABLE, "opening__version", "contact details and stage"),
@@ -82,6 +83,7 @@ ADMIN_MODELS = {
 VERSION_CONTENT = {BlueprintVersion, *CONTENT_MODELS}
 # Rows written by services only: compared, all of them, before and after each walk.
 PROTECTED = [*CONTENT_MODELS, BlueprintVersion, Role, Skill, Tool, AuditEvent, Measurement, Rollup, RollupState,
+             RollupQueue,
              Scorecard, DimensionRating, Scorecard.red_flags.through, ScorecardAmendment,
              HiringDecision, HiringEvent, Interview.focus_dimensions.through]
 PINS = {Opening: ("role_id", "version_id"), Interview: ("candidate_id", "interviewer_id"),
@@ -140,6 +142,7 @@ def world(personas) -> World:
     record_measurements(rows=[MeasurementRow(metric.pk, period_start(timezone.localdate(), metric.grain), 90.0,
                                              person.pk)], by=personas.admin, source="api")
     run_rollup(full=True)
+    claim_queue()  # a write's claim on the rollup queue (sent after commit, which a test never reaches)
     Token.objects.create(user=personas.admin)
     archived.refresh_from_db()
     assert (archived.status, published.status) == (VersionStatus.ARCHIVED, VersionStatus.PUBLISHED)
