@@ -12,7 +12,7 @@ PER_SIZE = ("diff_cpu_s", "compare_cpu_s", "pairs_scored", "changed_rows", "row_
 
 def test_prints_name_value_lines_per_size_and_the_ratios():
     out = io.StringIO()
-    call_command("bench_diff", "--sizes", "40", "20", stdout=out)
+    call_command("bench_diff", "--sizes", "40", "20", "--repeat", "1", stdout=out)
     figures = dict(line.split("=", 1) for line in out.getvalue().splitlines())
     assert list(figures) == [f"{name}_{n}" for n in (20, 40) for name in PER_SIZE] + [
         "diff_ratio", "compare_ratio", "nlogn_ratio"]
@@ -24,6 +24,8 @@ def test_prints_name_value_lines_per_size_and_the_ratios():
     assert float(figures["diff_ratio"]) > 0 and float(figures["compare_ratio"]) > 0
 
 
-def test_sizes_must_be_positive():
-    with pytest.raises(CommandError, match="0 rows: give at least 1"):
+def test_sizes_and_repeats_must_be_positive():
+    with pytest.raises(CommandError, match="0: give at least 1"):
         call_command("bench_diff", "--sizes", "0", "20")
+    with pytest.raises(CommandError, match="-1: give at least 1"):
+        call_command("bench_diff", "--repeat", "-1")
