@@ -235,6 +235,11 @@ KPI_ROLLUP_GRACE_SECONDS = env_int("KPI_ROLLUP_GRACE_SECONDS", 120)
 # long (its worker died, its message was lost) no longer holds the next writer back.
 KPI_ROLLUP_CLAIM_STALE_SECONDS = env_int("KPI_ROLLUP_CLAIM_STALE_SECONDS", 300)
 
+# What one diff or comparison request may spend pairing rows by similarity (roles.row_matching.MatchBudget):
+# any reader can ask for one. Past either limit, the lists left show added and removed rows.
+DIFF_MAX_PAIRS = env_int("DIFF_MAX_PAIRS", 10_000)
+DIFF_MAX_SECONDS = env_int("DIFF_MAX_SECONDS", 5)
+
 # ---------- E-mail (scorecard reminders) ----------
 # With EMAIL_HOST set, mail goes out over SMTP; without it, to the console (the demo and `make run`).
 EMAIL_HOST = env_str("EMAIL_HOST")

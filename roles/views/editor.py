@@ -16,6 +16,7 @@ from roles.blueprint_format.sections import SECTIONS, get_path
 from roles.diffing import diff_value
 from roles.forms_editor import SendBackForm
 from roles.models import AuditEvent, Role, VersionStatus
+from roles.row_matching import MatchBudget
 from roles.selectors import open_draft
 from roles.services.drafts import WorkflowError, current_document, open_or_start_draft
 
@@ -130,12 +131,13 @@ def change_summary(doc: dict, published: dict | None) -> list[dict]:
     if published is None:
         return []
     out = []
+    budget = MatchBudget()   # one for the page, like the diff page's
     for info in SECTIONS:
         tally: dict[str, int] = {}
         for path in info.paths:
             old, new = get_path(published, path), get_path(doc, path)
             if old != new:
-                for change in diff_value(path, old, new):
+                for change in diff_value(path, old, new, budget=budget).changes:
                     tally[change.kind] = tally.get(change.kind, 0) + 1
         if tally:
             number, name = split_title(info.title)

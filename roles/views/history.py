@@ -193,6 +193,7 @@ KIND_DISPLAY = {  # icon and word: a change is never told by colour alone
     "added": ("+", "Added"), "removed": ("−", "Removed"), "changed": ("✎", "Changed"), "moved": ("↕", "Moved"),
 }
 KIND_ORDER = ("added", "removed", "changed", "moved")
+UNPAIRED_NOTE = "Too many changes to match row by row; showing added and removed rows."
 # Labels of every closed vocabulary, so "must_have → advanced" reads "Must-have → Advanced / differentiating".
 VALUE_LABELS = {
     **{value: label for enum in (Level, SkillTier, Importance, Commonality, Weight, MilestoneHorizon,
@@ -291,7 +292,8 @@ def present_section(section: SectionDiff) -> dict:
         "count": section.count,
         "tally": tally(section.counts()),
         "parts": [{"label": PATH_LABELS.get(part.path, _field_label(part.path.rsplit(".", 1)[-1])) if multi else "",
-                   "rows": [present_change(part.path, c) for c in part.changes]}
+                   "rows": [present_change(part.path, c) for c in part.changes],
+                   "unpaired_note": "" if part.row_by_row else UNPAIRED_NOTE}
                   for part in section.parts],
     }
 
