@@ -202,6 +202,8 @@ ROLE_ROWS = [
         label="published", never=(Marker.DRAFT,)),
     GET("/roles/<slug>/versions/<number>/", "/roles/{role.slug}/versions/{draft.number}/",
         expect(members=404, **EDITORS_OF_ROLE), label="the draft", shows=(Marker.DRAFT,)),
+    GET("/roles/<slug>/versions/<number>/", "/roles/{hidden_role.slug}/versions/1/",
+        expect(members=404, **EDITORS_OF_ROLE), label="draft only", shows=(Marker.HIDDEN_ROLE,)),
     GET("/roles/<slug>/diff/<a>/<b>/", "/roles/{role.slug}/diff/1/{draft.number}/",
         expect(members=404, **EDITORS_OF_ROLE), label="published to draft", shows=(Marker.DRAFT,)),
     GET("/roles/<slug>/job-posting/", "/roles/{role.slug}/job-posting/", expect(members=200),
@@ -219,8 +221,10 @@ ROLE_ROWS = [
         expect(other_editor=200, approver=200, admin=200), label="another family"),
     GET("/roles/<slug>/edit/<anchor>/", "/roles/{other_role.slug}/edit/summary/",
         expect(other_editor=200, approver=200, admin=200), label="another family", shows=(Marker.OTHER_DRAFT,)),
-    GET("/roles/<slug>/edit/", "/roles/{hidden_role.slug}/edit/", expect(**EDITORS_OF_ROLE), label="draft only",
-        shows=(Marker.HIDDEN_ROLE,)),
+    GET("/roles/<slug>/edit/", "/roles/{hidden_role.slug}/edit/", expect(members=404, **EDITORS_OF_ROLE),
+        label="draft only", shows=(Marker.HIDDEN_ROLE,)),
+    GET("/roles/<slug>/edit/<anchor>/", "/roles/{hidden_role.slug}/edit/summary/",
+        expect(members=404, **EDITORS_OF_ROLE), label="draft only", shows=(Marker.HIDDEN_ROLE,)),
     POST("/roles/<slug>/edit/", "/roles/{fresh_role.slug}/edit/", expect(editor=302, admin=302),
          label="start a draft", data=lambda w: {"action": "start"}, writers=W("editor", "admin")),
     GET("/roles/<slug>/edit/<anchor>/", "/roles/{role.slug}/edit/summary/", expect(**EDITORS_OF_ROLE),
@@ -228,20 +232,24 @@ ROLE_ROWS = [
     POST("/roles/<slug>/edit/<anchor>/", "/roles/{role.slug}/edit/kpis/", expect(editor=302, admin=302),
          label="save", data=_kpi_section, writers=W("editor", "admin"), state=lambda w: _version_state(w.draft)),
     GET("/roles/<slug>/edit/submit/", "/roles/{role.slug}/edit/submit/", expect(editor=200, admin=200)),
+    GET("/roles/<slug>/edit/submit/", "/roles/{hidden_role.slug}/edit/submit/",
+        expect(members=404, editor=200, approver=403, admin=200), label="draft only"),
     POST("/roles/<slug>/edit/submit/", "/roles/{role.slug}/edit/submit/", expect(editor=302, admin=302),
          data=lambda w: {"note": "Ready for review"}, writers=W("editor", "admin"),
          state=lambda w: _version_state(w.draft)),
     GET("/roles/<slug>/edit/discard/", "/roles/{role.slug}/edit/discard/", expect(editor=200, admin=200)),
+    GET("/roles/<slug>/edit/discard/", "/roles/{hidden_role.slug}/edit/discard/",
+        expect(members=404, editor=200, approver=403, admin=200), label="draft only"),
     POST("/roles/<slug>/edit/discard/", "/roles/{role.slug}/edit/discard/", expect(editor=302, admin=302),
          writers=W("editor", "admin")),
     GET("/roles/<slug>/duplicate/", "/roles/{role.slug}/duplicate/", expect(editor=200, other_editor=200, admin=200)),
     GET("/roles/<slug>/duplicate/", "/roles/{hidden_role.slug}/duplicate/",
-        expect(editor=200, other_editor=404, admin=200), label="draft only", shows=(Marker.HIDDEN_ROLE,)),
+        expect(members=404, editor=200, approver=403, admin=200), label="draft only", shows=(Marker.HIDDEN_ROLE,)),
     POST("/roles/<slug>/duplicate/", "/roles/{role.slug}/duplicate/", expect(editor=302, other_editor=200, admin=302),
          label="into the family", data=lambda w: {"title": "Matrix Copy Engineer", "family": FAMILY,
                                                   "level": "senior"}, writers=W("editor", "admin")),
     POST("/roles/<slug>/duplicate/", "/roles/{hidden_role.slug}/duplicate/",
-         expect(editor=200, other_editor=404, admin=302), label="a draft-only role into another family",
+         expect(members=404, editor=200, approver=403, admin=302), label="a draft-only role into another family",
          data=lambda w: {"title": "Matrix Stolen Engineer", "family": OTHER_FAMILY, "level": "senior"},
          writers=W("admin")),
     GET("/review/", "/review/", expect(approver=200, admin=200)),
@@ -331,7 +339,9 @@ KPI_ROWS = [
          data=_csv, sent=(Marker.TEAM_A_PERSON,)),
     GET("/kpis/roles/<slug>/", "/kpis/roles/{role.slug}/", expect(kpi_readers=200)),
     GET("/kpis/roles/<slug>/", "/kpis/roles/{hidden_role.slug}/", expect(kpi_readers=404), label="draft only"),
-    GET("/kpis/roles/<slug>/rename/", "/kpis/roles/{role.slug}/rename/", expect(editor=200, admin=200)),
+    GET("/kpis/roles/<slug>/rename/", "/kpis/roles/{role.slug}/rename/", expect(members=403, editor=200, admin=200)),
+    GET("/kpis/roles/<slug>/rename/", "/kpis/roles/{hidden_role.slug}/rename/",
+        expect(members=404, editor=200, approver=403, admin=200), label="draft only", shows=(Marker.HIDDEN_ROLE,)),
     POST("/kpis/roles/<slug>/rename/", "/kpis/roles/{role.slug}/rename/", expect(editor=200, admin=200),
          label="nothing retired to map"),
 ]
@@ -592,6 +602,26 @@ def test_a_role_that_is_only_a_draft_is_not_named_to_those_who_may_not_see_draft
         assert page.status_code == 404 and (Marker.HIDDEN_ROLE in body_of(page)) is named, persona
         kpis = client.get(f"/kpis/roles/{world.hidden_role.slug}/")
         assert kpis.status_code == 404 and Marker.HIDDEN_ROLE not in body_of(kpis), persona
+
+
+ROLE_SCOPED = ("/roles/{}/edit/", "/roles/{}/edit/summary/", "/roles/{}/edit/submit/", "/roles/{}/edit/discard/",
+               "/roles/{}/duplicate/", "/roles/{}/versions/", "/roles/{}/versions/1/", "/roles/{}/job-posting/",
+               "/roles/{}/export.json", "/roles/{}/", "/kpis/roles/{}/rename/")
+
+
+def test_a_role_that_is_only_a_draft_answers_like_an_unknown_slug(db, world):
+    """/kpis/roles/<slug>/rename/, /roles/<slug>/edit/ and /duplicate/ answered 403 naming the family where
+    an unknown slug got 404, telling a member that the draft-only role exists."""
+    for persona in ("hr", "other_editor", "hiring_manager", "interviewer", "manager"):
+        client = client_for(world, persona)
+        for url in ROLE_SCOPED:
+            hidden, unknown = client.get(url.format(world.hidden_role.slug)), client.get(url.format("no-such-role"))
+            assert (hidden.status_code, unknown.status_code) == (404, 404), (persona, url)
+            assert FAMILY not in body_of(hidden) and Marker.HIDDEN_ROLE not in body_of(hidden), (persona, url)
+    outsider = client_for(world, "outsider")  # outside every group: 403 whatever the slug
+    for url in ROLE_SCOPED:
+        statuses = {outsider.get(url.format(slug)).status_code for slug in (world.hidden_role.slug, "no-such-role")}
+        assert statuses == {403}, url
 
 
 def test_an_editor_of_another_family_cannot_copy_a_role_that_is_only_a_draft(db, world):

@@ -10,7 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import QuerySet, prefetch_related_objects
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from roles import permissions
@@ -53,8 +53,7 @@ PUBLIC_ACTIONS = ("version.published",)
 
 def _readable_role(request, slug: str) -> tuple[Role, bool]:
     """The role and whether the user sees its drafts; 403 for users outside the portal's groups."""
-    permissions.require(permissions.can_read(request.user), "Role history is for members of the portal's groups.")
-    role = get_object_or_404(Role.objects.select_related("published_version"), slug=slug)
+    role = permissions.visible_role(request.user, slug, Role.objects.select_related("published_version"))
     return role, permissions.can_see_drafts(request.user, role)
 
 
