@@ -266,7 +266,7 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "common.numbers.Pages",  # page numbers in the digits 0-9 only
     "PAGE_SIZE": 50,
     # Every error body carries a "detail" in words a person understands (roles/api/errors.py).
     "EXCEPTION_HANDLER": "roles.api.errors.exception_handler",

@@ -12,11 +12,11 @@ new) or 200 (only updates) with {"created", "updated"}.
 """
 from rest_framework import generics, status
 from rest_framework.exceptions import ParseError, PermissionDenied
-from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from common.numbers import Pages
 from kpis import permissions
 from kpis.models import Measurement, Metric, Rollup, Source
 from kpis.resolve import date_range, resolve_rows
@@ -36,7 +36,7 @@ class KpiReader(BasePermission):
         return permissions.can_see_kpis(request.user)
 
 
-class LargePages(PageNumberPagination):
+class LargePages(Pages):
     page_size = 100
     page_size_query_param = "page_size"
     max_page_size = 1000
