@@ -27,6 +27,7 @@ from django.db import connection, transaction
 from django.test import Client
 from django.urls import URLResolver, get_resolver, resolve
 
+from accounts.models import ApiToken
 from common.models import StagedUpload
 from hiring.models import Scorecard
 from kpis.models import Metric
@@ -130,6 +131,10 @@ def _version_state(version) -> tuple | None:
 def _card_state(w: World) -> tuple:
     card = Scorecard.objects.filter(pk=w.card.pk).values_list("status", "key_takeaways").get()
     return card, tuple(w.card.ratings.order_by("pk").values_list("rating", "evidence"))
+
+
+def _token_state(w: World) -> tuple:
+    return tuple(ApiToken.objects.filter(pk=w.ids["editor_token"]).values_list("revoked_at", flat=True))
 
 
 def _metric_state(w: World) -> tuple:
@@ -420,7 +425,17 @@ API_ROWS = [
     GET("/api/v1/rollups/", "/api/v1/rollups/", api(kpi_readers=200)),
 ]
 
-ROWS = PUBLIC_ROWS + ADMIN_ROWS + ROLE_ROWS + HIRING_ROWS + KPI_ROWS + API_ROWS
+ACCOUNT_ROWS = [
+    GET("/account/tokens/", "/account/tokens/", expect(200)),
+    POST("/account/tokens/", "/account/tokens/", expect(201), label="create", data=lambda w: {"name": "Matrix script"},
+         writers=frozenset(SIGNED_IN)),
+    GET("/account/tokens/", "/account/tokens/", expect(200, editor=200), label="the editor's token listed",
+        shows=(Marker.API_TOKEN,)),
+    POST("/account/tokens/<pk>/revoke/", "/account/tokens/{ids[editor_token]}/revoke/", expect(404, editor=302),
+         writers=W("editor"), state=lambda w: _token_state(w)),
+]
+
+ROWS = PUBLIC_ROWS + ADMIN_ROWS + ROLE_ROWS + HIRING_ROWS + KPI_ROWS + API_ROWS + ACCOUNT_ROWS
 CELLS = [(row, persona) for row in ROWS for persona in PERSONAS]
 
 
