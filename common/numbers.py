@@ -1,7 +1,9 @@
-"""Number fields for forms, API serializers and API pages that take the ASCII digits only (common.text).
+"""Number and date fields for forms, API serializers and API pages that take the ASCII digits only
+(common.text).
 
-Django's and DRF's IntegerField and FloatField, and DRF's page numbers, go through int() and float(),
-which read any Unicode digit: "١٢" and "１２" were accepted as 12.
+Django's and DRF's number and date fields, and DRF's page numbers, go through int(), float(),
+strptime() or a `\\d` regular expression, all of which read any Unicode digit: "١٢" and "１２" were
+accepted as 12, "٢٠٢٦-٠١-٠٥" as a date.
 """
 from django import forms
 from django.core.exceptions import ValidationError
@@ -9,32 +11,49 @@ from rest_framework import serializers
 from rest_framework.exceptions import NotFound
 from rest_framework.pagination import PageNumberPagination
 
-ASCII_ONLY = "Write the number with the digits 0–9."
+ASCII_ONLY = "Write it with the digits 0–9."
 
 
 def _ascii(value) -> bool:
     return not isinstance(value, str) or value.isascii()
 
 
-class IntegerField(forms.IntegerField):
+class _AsciiFormField:
     def to_python(self, value):
         if not _ascii(value):
             raise ValidationError(ASCII_ONLY, code="invalid")
         return super().to_python(value)
 
 
-class FloatField(forms.FloatField):
-    def to_python(self, value):
-        if not _ascii(value):
-            raise ValidationError(ASCII_ONLY, code="invalid")
-        return super().to_python(value)
+class IntegerField(_AsciiFormField, forms.IntegerField):
+    pass
 
 
-class ApiIntegerField(serializers.IntegerField):
+class FloatField(_AsciiFormField, forms.FloatField):
+    pass
+
+
+class DateField(_AsciiFormField, forms.DateField):
+    pass
+
+
+class DateTimeField(_AsciiFormField, forms.DateTimeField):
+    pass
+
+
+class _AsciiApiField:
     def to_internal_value(self, data):
         if not _ascii(data):
             raise serializers.ValidationError(ASCII_ONLY)
         return super().to_internal_value(data)
+
+
+class ApiIntegerField(_AsciiApiField, serializers.IntegerField):
+    pass
+
+
+class ApiDateField(_AsciiApiField, serializers.DateField):
+    pass
 
 
 class Pages(PageNumberPagination):

@@ -4,6 +4,7 @@ from django import forms
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 
+from common.numbers import DateTimeField
 from common.text import LineField
 from roles.models import BlueprintItem, Role, ScorecardDimension
 from roles.permissions import INTERVIEWERS
@@ -53,8 +54,8 @@ class InterviewForm(forms.Form):
                                  help_text="E.g. “Technical screen”, “Onsite 1”, “Take-home review”.")
     interviewer = forms.ModelChoiceField(queryset=User.objects.none(), empty_label="Choose an interviewer…",
                                          help_text="Members of the Interviewers group.")
-    starts_at = forms.DateTimeField(label="Starts", widget=DATETIME_WIDGET)
-    ends_at = forms.DateTimeField(label="Ends", widget=DATETIME_WIDGET)
+    starts_at = DateTimeField(label="Starts", widget=DATETIME_WIDGET)
+    ends_at = DateTimeField(label="Ends", widget=DATETIME_WIDGET)
     focus_dimensions = forms.ModelMultipleChoiceField(
         queryset=ScorecardDimension.objects.none(), required=False, widget=forms.CheckboxSelectMultiple,
         label="Focus dimensions",

@@ -2,7 +2,7 @@
 from django import forms
 from django.utils import timezone
 
-from common.numbers import FloatField
+from common.numbers import DateField, FloatField
 from roles.models import Role
 
 from .charts import period_label
@@ -49,7 +49,7 @@ class MeasurementForm(forms.Form):
     team = forms.ModelChoiceField(queryset=Team.objects.none(), required=False, label="Or a team",
                                   empty_label="None (a person's value)",
                                   help_text="Choose a person, or a team for a value that belongs to the whole team.")
-    date = forms.DateField(label="Date", widget=forms.DateInput(attrs={"type": "date"}),
+    date = DateField(label="Date", widget=forms.DateInput(attrs={"type": "date"}),
                            help_text="Any day of the period; it is filed under the KPI's week, month or quarter.")
     value = FloatField(label="Value", widget=forms.NumberInput(attrs={"step": "any"}))
     note = forms.CharField(required=False, label="Note", max_length=2000,

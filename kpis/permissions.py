@@ -1,7 +1,8 @@
 """Who sees which team's KPI data, in one place (pages, API and exports all ask here).
 
 - Admins and HR see every team, and the role-wide and organisation-wide figures.
-- A people manager sees the teams they manage, and the people in them.
+- A people manager sees the teams they manage, and the people in them for the periods they were in them
+  (`person_period_scope`: measurements, rollups and the metric page alike).
 - Everybody else (interviewers, editors without those groups, outsiders) sees no KPI data.
 
 Recording measurements is narrower: admins, and the manager of every team a write touches

@@ -164,6 +164,9 @@ def test_api_ids_and_pages_in_other_digits_are_refused(personas):
     assert client.get("/api/v1/rollups/?metric=1").status_code == 200
     response = client.get("/api/v1/rollups/?metric=\uff11")
     assert response.status_code == 400 and "metric" in json.dumps(response.json())
+    assert client.get("/api/v1/rollups/?from=2026-01-05").status_code == 200
+    response = client.get("/api/v1/rollups/?from=\u0662\u0660\u0662\u0666-\u0660\u0661-\u0660\u0665")
+    assert response.status_code == 400 and "from" in json.dumps(response.json())
     assert client.get("/api/v1/roles/?page=\u0661").status_code == 404
     assert client.get("/api/v1/roles/?page=1").status_code == 200
     assert client.get("/api/v1/candidates/?opening=\u0663").status_code == 400
@@ -188,6 +191,10 @@ def test_the_record_form_refuses_other_digits(client, personas):
     sign_in(client, personas.manager)
     response = client.post("/kpis/record/", {"metric": world.metrics[0].pk, "person": world.people[0].pk,
                                              "date": timezone.localdate().isoformat(), "value": "\uff11\uff12"})
+    assert "digits 0–9" in response.content.decode()
+    response = client.post("/kpis/record/", {"metric": world.metrics[0].pk, "person": world.people[0].pk,
+                                             "date": "\u0662\u0660\u0662\u0666-\u0660\u0661-\u0660\u0665",
+                                             "value": "12"})
     assert "digits 0–9" in response.content.decode()
     assert not Measurement.objects.exists()
 

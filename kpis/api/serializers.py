@@ -2,7 +2,7 @@
 `to_representation`-style functions where DRF's per-field machinery would dominate a large page."""
 from rest_framework import serializers
 
-from common.numbers import ApiIntegerField
+from common.numbers import ApiDateField, ApiIntegerField
 from kpis.models import Grain, Metric, Scope, Source
 
 
@@ -46,8 +46,8 @@ class _DateRange(serializers.Serializer):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # "from" is a Python keyword, so these two cannot be declared as attributes.
-        self.fields["from"] = serializers.DateField(required=False, help_text="First period, YYYY-MM-DD.")
-        self.fields["to"] = serializers.DateField(required=False, help_text="Last period, YYYY-MM-DD.")
+        self.fields["from"] = ApiDateField(required=False, help_text="First period, YYYY-MM-DD.")
+        self.fields["to"] = ApiDateField(required=False, help_text="Last period, YYYY-MM-DD.")
 
     def validate(self, data):
         if data.get("from") and data.get("to") and data["from"] > data["to"]:
