@@ -40,10 +40,10 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
-    "rest_framework.authtoken",
     "drf_spectacular",
     "django_celery_beat",
     "common",
+    "accounts",
     "roles",
     "kpis",
     "hiring",
@@ -133,8 +133,11 @@ LOGIN_THROTTLE_USER_LIMIT = env_int("LOGIN_THROTTLE_USER_LIMIT", 5)
 LOGIN_THROTTLE_IP_LIMIT = env_int("LOGIN_THROTTLE_IP_LIMIT", 20)
 LOGIN_THROTTLE_WINDOW = env_int("LOGIN_THROTTLE_WINDOW", 15 * 60)
 LOGIN_THROTTLE_LOCKOUT = env_int("LOGIN_THROTTLE_LOCKOUT", 15 * 60)
-# A signed-in session re-reads its group names (roles.middleware) after this many seconds.
+# A group change reaches open sessions on their next request (roles.group_changes, through the cache);
+# should the cache have missed it, a session re-reads its group names after this many seconds.
 PORTAL_GROUPS_MAX_AGE = env_int("PORTAL_GROUPS_MAX_AGE", 60)
+# Days an API token is valid after it is created (accounts.tokens).
+API_TOKEN_TTL_DAYS = env_int("API_TOKEN_TTL_DAYS", 90)
 
 # ---------- Transport and browser security ----------
 # Always on: no MIME sniffing, a strict referrer policy, no framing (X-Frame-Options and the CSP's
@@ -267,11 +270,11 @@ if not PORTAL_BASE_URL:
 REST_FRAMEWORK = {
     # Token first: an anonymous request is answered 401 with "WWW-Authenticate: Token" (session-only gives 403).
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "accounts.authentication.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "common.numbers.Pages",  # page numbers in the digits 0-9 only
     "PAGE_SIZE": 50,
     # Every error body carries a "detail" in words a person understands (roles/api/errors.py).
     "EXCEPTION_HANDLER": "roles.api.errors.exception_handler",

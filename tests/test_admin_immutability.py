@@ -17,8 +17,8 @@ from django.forms.models import model_to_dict
 from django.test import RequestFactory
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 
+from accounts.tokens import issue_token
 from hiring.models import DimensionRating, HiringDecision, HiringEvent, Interview, Opening, Scorecard
 from hiring.models import ScorecardAmendment
 from hiring.services.openings import add_candidate, open_opening, plan_interview
@@ -73,7 +73,7 @@ ADMIN_MODELS = {
     "hiring.hiringevent": (VIEW_ONLY, "opening__version", "the hiring audit trail"),
     "auth.user": (EDITABLE, None, "accounts"),
     "auth.group": (EDITABLE, None, "accounts"),
-    "authtoken.tokenproxy": (EDITABLE, None, "API tokens"),
+    "accounts.apitoken": (VIEW_ONLY, None, "created and revoked by their owners; only a digest is stored"),
     "django_celery_beat.periodictask": (EDITABLE, None, "schedules"),
     "django_celery_beat.clockedschedule": (EDITABLE, None, "schedules"),
     "django_celery_beat.crontabschedule": (EDITABLE, None, "schedules"),
@@ -143,7 +143,7 @@ def world(personas) -> World:
                                              person.pk)], by=personas.admin, source="api")
     run_rollup(full=True)
     claim_queue()  # a write's claim on the rollup queue (sent after commit, which a test never reaches)
-    Token.objects.create(user=personas.admin)
+    issue_token(user=personas.admin, name="immutability")
     archived.refresh_from_db()
     assert (archived.status, published.status) == (VersionStatus.ARCHIVED, VersionStatus.PUBLISHED)
     return World(published=published, archived=archived, draft=open_or_start_draft(role=role, by=personas.editor))

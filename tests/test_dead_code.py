@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-APPS = ["blueprint", "roles", "kpis", "hiring", "common"]
+APPS = ["blueprint", "roles", "kpis", "hiring", "common", "accounts"]
 
 
 def test_vulture_finds_nothing_unused_outside_the_framework_hooks():
