@@ -46,7 +46,7 @@ FORMAT_VERSION = 1
 DATA_MODELS = [
     "auth.group",
     "auth.user",
-    "authtoken.token",
+    "accounts.apitoken",
     "roles.familyassignment",
     "roles.auditevent",
     "kpis.team",

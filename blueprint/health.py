@@ -1,8 +1,11 @@
 """GET /healthz: is the database answering and the broker reachable? For load balancers and monitors; no login.
 
 200 {"status": "ok", "database": "ok", "broker": "ok"}; 503 with the failing part(s) named, e.g.
-{"status": "error", "database": "ok", "broker": "error: [Errno 111] Connection refused"}.
+{"status": "error", "database": "ok", "broker": "error"}. What went wrong (an exception's text names
+internal hosts, ports and paths) is written to the error log, and shown only to signed-in staff:
+{"broker": "error: OperationalError: Error 111 connecting to …"}.
 """
+import logging
 import os
 import tempfile
 from pathlib import Path
@@ -14,6 +17,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 BROKER_TIMEOUT = 2.0
+logger = logging.getLogger(__name__)
 
 
 def check_database() -> str:
@@ -56,5 +60,10 @@ def _check_folder() -> str:
 @require_http_methods(["GET", "HEAD"])
 def healthz(request):
     checks = {"database": check_database(), "broker": check_broker()}
+    for part, outcome in checks.items():
+        if outcome != "ok":
+            logger.error("healthz: the %s check failed: %s", part, outcome)
     healthy = all(value == "ok" for value in checks.values())
+    if not getattr(request.user, "is_staff", False):
+        checks = {part: "ok" if outcome == "ok" else "error" for part, outcome in checks.items()}
     return JsonResponse({"status": "ok" if healthy else "error", **checks}, status=200 if healthy else 503)

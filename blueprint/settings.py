@@ -40,10 +40,10 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
-    "rest_framework.authtoken",
     "drf_spectacular",
     "django_celery_beat",
     "common",
+    "accounts",
     "roles",
     "kpis",
     "hiring",
@@ -135,8 +135,11 @@ LOGIN_THROTTLE_USER_LIMIT = env_int("LOGIN_THROTTLE_USER_LIMIT", 5)
 LOGIN_THROTTLE_IP_LIMIT = env_int("LOGIN_THROTTLE_IP_LIMIT", 20)
 LOGIN_THROTTLE_WINDOW = env_int("LOGIN_THROTTLE_WINDOW", 15 * 60)
 LOGIN_THROTTLE_LOCKOUT = env_int("LOGIN_THROTTLE_LOCKOUT", 15 * 60)
-# A signed-in session re-reads its group names (roles.middleware) after this many seconds.
+# A group change reaches open sessions on their next request (roles.group_changes, through the cache);
+# should the cache have missed it, a session re-reads its group names after this many seconds.
 PORTAL_GROUPS_MAX_AGE = env_int("PORTAL_GROUPS_MAX_AGE", 60)
+# Days an API token is valid after it is created (accounts.tokens).
+API_TOKEN_TTL_DAYS = env_int("API_TOKEN_TTL_DAYS", 90)
 
 # ---------- Transport and browser security ----------
 # Always on: no MIME sniffing, a strict referrer policy, no framing (X-Frame-Options and the CSP's
@@ -260,6 +263,11 @@ KPI_ROLLUP_GRACE_SECONDS = env_int("KPI_ROLLUP_GRACE_SECONDS", 120)
 # long (its worker died, its message was lost) no longer holds the next writer back.
 KPI_ROLLUP_CLAIM_STALE_SECONDS = env_int("KPI_ROLLUP_CLAIM_STALE_SECONDS", 300)
 
+# What one diff or comparison request may spend pairing rows by similarity (roles.row_matching.MatchBudget):
+# any reader can ask for one. Past either limit, the lists left show added and removed rows.
+DIFF_MAX_PAIRS = env_int("DIFF_MAX_PAIRS", 10_000)
+DIFF_MAX_SECONDS = env_int("DIFF_MAX_SECONDS", 5)
+
 # ---------- E-mail (scorecard reminders) ----------
 # With EMAIL_HOST set, mail goes out over SMTP; without it, to the console (the demo and `make run`).
 EMAIL_HOST = env_str("EMAIL_HOST")
@@ -287,11 +295,11 @@ if not PORTAL_BASE_URL:
 REST_FRAMEWORK = {
     # Token first: an anonymous request is answered 401 with "WWW-Authenticate: Token" (session-only gives 403).
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "accounts.authentication.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "common.numbers.Pages",  # page numbers in the digits 0-9 only
     "PAGE_SIZE": 50,
     # Every error body carries a "detail" in words a person understands (roles/api/errors.py).
     "EXCEPTION_HANDLER": "roles.api.errors.exception_handler",

@@ -20,6 +20,7 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", APIDocsView.as_view(), name="api-docs"),
     path("healthz", healthz, name="healthz"),
+    path("account/", include("accounts.urls")),
     path("api/v1/", include("blueprint.api")),
     path("hiring/", include("hiring.urls")),
     path("kpis/", include("kpis.urls")),

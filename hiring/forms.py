@@ -4,6 +4,8 @@ from django import forms
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 
+from common.numbers import DateTimeField
+from common.text import LineField
 from roles.models import BlueprintItem, Role, ScorecardDimension
 from roles.permissions import INTERVIEWERS
 
@@ -31,7 +33,7 @@ class OpeningForm(forms.Form):
         empty_label="Choose a role…",
         help_text="Only roles with a published blueprint. The opening keeps that version's scorecard even if the "
                   "role is published again.")
-    title = forms.CharField(required=False, max_length=200,
+    title = LineField(required=False, max_length=200,
                             help_text="What the candidates and the panel see, e.g. “Applied AI Engineer — Platform "
                                       "team”. Defaults to the role's title.")
     blind_mode = forms.ChoiceField(
@@ -42,18 +44,18 @@ class OpeningForm(forms.Form):
 
 
 class CandidateForm(forms.Form):
-    name = forms.CharField(max_length=200)
+    name = LineField(max_length=200)
     email = forms.EmailField(max_length=254, label="E-mail")
-    source = forms.CharField(required=False, max_length=100, help_text="Referral, job board, agency …")
+    source = LineField(required=False, max_length=100, help_text="Referral, job board, agency …")
 
 
 class InterviewForm(forms.Form):
-    stage_name = forms.CharField(max_length=100, label="Stage", initial="Onsite",
+    stage_name = LineField(max_length=100, label="Stage", initial="Onsite",
                                  help_text="E.g. “Technical screen”, “Onsite 1”, “Take-home review”.")
     interviewer = forms.ModelChoiceField(queryset=User.objects.none(), empty_label="Choose an interviewer…",
                                          help_text="Members of the Interviewers group.")
-    starts_at = forms.DateTimeField(label="Starts", widget=DATETIME_WIDGET)
-    ends_at = forms.DateTimeField(label="Ends", widget=DATETIME_WIDGET)
+    starts_at = DateTimeField(label="Starts", widget=DATETIME_WIDGET)
+    ends_at = DateTimeField(label="Ends", widget=DATETIME_WIDGET)
     focus_dimensions = forms.ModelMultipleChoiceField(
         queryset=ScorecardDimension.objects.none(), required=False, widget=forms.CheckboxSelectMultiple,
         label="Focus dimensions",

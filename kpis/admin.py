@@ -6,16 +6,26 @@ from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 
+from common.text import LineField
 from roles.admin import ViewOnlyAdmin
 
-from .models import Assignment, Measurement, Metric, Person, Rollup, RollupState, Team
+from .models import Assignment, Measurement, Metric, Person, Rollup, RollupQueue, RollupState, Team
 from .services.metrics import correct_rule
 
 RULE_FIELDS = ("rule_kind", "rule_low", "rule_high", "rule_unit")
 
 
+class TeamForm(forms.ModelForm):
+    name = LineField(max_length=200)
+
+
+class PersonForm(forms.ModelForm):
+    name = LineField(max_length=200)
+
+
 @admin.register(Team)
 class TeamAdmin(admin.ModelAdmin):
+    form = TeamForm
     list_display = ["name", "manager"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
@@ -30,6 +40,7 @@ class AssignmentInline(admin.TabularInline):
 
 @admin.register(Person)
 class PersonAdmin(admin.ModelAdmin):
+    form = PersonForm
     list_display = ["name", "email", "user"]
     search_fields = ["name", "email"]
     raw_id_fields = ["user"]
@@ -123,3 +134,10 @@ class RollupAdmin(ViewOnlyAdmin):
 @admin.register(RollupState)
 class RollupStateAdmin(ViewOnlyAdmin):
     list_display = ["name", "watermark", "last_run_at", "last_full_at"]
+
+
+@admin.register(RollupQueue)
+class RollupQueueAdmin(ViewOnlyAdmin):
+    """Whether an incremental rollup asked for by a write is waiting in the queue (and since when)."""
+
+    list_display = ["name", "queued_at"]

@@ -2,6 +2,7 @@
 from django import forms
 from django.utils import timezone
 
+from common.numbers import DateField, FloatField
 from roles.models import Role
 
 from .charts import period_label
@@ -48,9 +49,9 @@ class MeasurementForm(forms.Form):
     team = forms.ModelChoiceField(queryset=Team.objects.none(), required=False, label="Or a team",
                                   empty_label="None (a person's value)",
                                   help_text="Choose a person, or a team for a value that belongs to the whole team.")
-    date = forms.DateField(label="Date", widget=forms.DateInput(attrs={"type": "date"}),
+    date = DateField(label="Date", widget=forms.DateInput(attrs={"type": "date"}),
                            help_text="Any day of the period; it is filed under the KPI's week, month or quarter.")
-    value = forms.FloatField(label="Value", widget=forms.NumberInput(attrs={"step": "any"}))
+    value = FloatField(label="Value", widget=forms.NumberInput(attrs={"step": "any"}))
     note = forms.CharField(required=False, label="Note", max_length=2000,
                            widget=forms.Textarea(attrs={"rows": 2}))
 
@@ -96,9 +97,9 @@ class CsvUploadForm(forms.Form):
 
 class RuleForm(forms.Form):
     kind = forms.ChoiceField(choices=[(k, KIND_LABELS[k]) for k in KINDS], label="Rule")
-    low = forms.FloatField(required=False, label="Low", widget=forms.NumberInput(attrs={"step": "any"}),
+    low = FloatField(required=False, label="Low", widget=forms.NumberInput(attrs={"step": "any"}),
                            help_text="For at least, between, exactly and relative rules.")
-    high = forms.FloatField(required=False, label="High", widget=forms.NumberInput(attrs={"step": "any"}),
+    high = FloatField(required=False, label="High", widget=forms.NumberInput(attrs={"step": "any"}),
                             help_text="For at most, between and relative rules.")
     unit = forms.CharField(required=False, max_length=30, label="Unit",
                            help_text="%, ms, days, per week … as it should be shown after the value.")

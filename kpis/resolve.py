@@ -18,6 +18,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.text import slugify
 
+from common.text import ascii_digits
 from kpis import permissions as kpi_permissions
 from kpis.csv_parse import CsvTable
 from kpis.models import Assignment, Metric, Person, Team
@@ -111,6 +112,8 @@ def parse_number(raw) -> float | None:
     else:
         text = str(raw or "").strip().replace("\u2212", "-").replace("\u00a0", "").replace(" ", "")
         text = text.removesuffix("%")
+        if not text.isascii():  # float() reads "１２" and "١٢"
+            return None
         try:
             value = float(text)
         except ValueError:
@@ -158,7 +161,7 @@ class Resolver:
             ref = raw.get("metric")
             if isinstance(ref, int) and not isinstance(ref, bool):
                 ids.add(ref)
-            elif isinstance(ref, str) and ref.strip().isdigit() and self.role is None:
+            elif isinstance(ref, str) and ascii_digits(ref.strip()) and self.role is None:
                 ids.add(int(ref.strip()))
             elif isinstance(ref, str) and "/" in ref:
                 slugs.add(ref.strip().partition("/")[0].strip().lower())
@@ -205,7 +208,7 @@ class Resolver:
             return None, "is missing"
         if isinstance(ref, bool) or not isinstance(ref, (int, str)):
             return None, "must be a metric id or “role-slug/key”"
-        if isinstance(ref, int) or (ref.strip().isdigit() and self.role is None):
+        if isinstance(ref, int) or (ascii_digits(ref.strip()) and self.role is None):
             metric = self.metrics_by_id.get(int(ref))
             return metric, "" if metric else f"no metric with the id {int(ref)}"
         text = ref.strip()

@@ -200,11 +200,13 @@ def team_members(team: Team, role: Role, *, start: date, end: date) -> list[Pers
     return list(people.values())
 
 
-def person_rows(metric: Metric, people: list[Person], *, grain: str, period: date,
+def person_rows(metric: Metric, people: list[Person], *, grain: str, period: date, scope: Q,
                 count: int = SPARK_PERIODS) -> list[PersonRow]:
-    """The period's rollup and last `count` means of each person, in one query."""
+    """The period's rollup and last `count` means of each person, in one query; `scope` (a filter on
+    Rollup, kpis.permissions.rollup_scope) leaves out the periods a person spent in a team the reader
+    may not see."""
     periods = periods_ending(period, grain, count)
-    rows = Rollup.objects.filter(metric=metric, scope=Scope.PERSON, scope_id__in=[p.pk for p in people],
+    rows = Rollup.objects.filter(scope, metric=metric, scope=Scope.PERSON, scope_id__in=[p.pk for p in people],
                                  grain=grain, period__gte=periods[0], period__lte=period) if people else []
     found = {(r.scope_id, r.period): r for r in rows}
     result = []

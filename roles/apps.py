@@ -8,4 +8,4 @@ class RolesConfig(AppConfig):
     def ready(self):
         # Connect the cached role pages' receiver in every process (web, worker, commands), not only
         # where the views happen to be imported.
-        from . import rendering  # noqa: F401
+        from . import group_changes, rendering  # noqa: F401

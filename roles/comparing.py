@@ -1,7 +1,8 @@
 """What changes between two roles, summarised for someone moving from one to the other (e.g. junior → mid)."""
 from dataclasses import dataclass, field
 
-from roles.diffing import diff_list
+from roles.diffing import diff_value
+from roles.row_matching import MatchBudget
 
 IMPORTANCE_RANK = {"unspecified": 0, "optional": 1, "important": 2, "critical": 3}
 TIER_RANK = {"emerging": 0, "advanced": 1, "good_to_have": 2, "must_have": 3}
@@ -36,6 +37,8 @@ class RoleComparison:
     skills_dropped: list[SkillDelta] = field(default_factory=list)
     responsibilities_new: list[dict] = field(default_factory=list)
     responsibilities_dropped: list[dict] = field(default_factory=list)
+    # Too many to pair within the request's budget: reworded ones are among the new and the dropped.
+    responsibilities_unpaired: bool = False
     kpis_differ: list[KpiDelta] = field(default_factory=list)
     weights_changed: list[WeightDelta] = field(default_factory=list)
 
@@ -44,8 +47,9 @@ def _rank(skill: dict) -> tuple[int, int]:
     return IMPORTANCE_RANK.get(skill["importance"], 0), TIER_RANK.get(skill["tier"], 0)
 
 
-def compare_documents(a: dict, b: dict) -> RoleComparison:
-    """Deltas from role `a` to role `b` that matter when moving up: skills, duties, KPIs, rubric weights."""
+def compare_documents(a: dict, b: dict, *, budget: MatchBudget | None = None) -> RoleComparison:
+    """Deltas from role `a` to role `b` that matter when moving up: skills, duties, KPIs, rubric weights.
+    Responsibilities are paired like the version diff's rows, within `budget` (the page shares one with its diff)."""
     result = RoleComparison()
     skills_a = {s["name"].lower(): s for s in a["technical_skills"]}
     skills_b = {s["name"].lower(): s for s in b["technical_skills"]}
@@ -59,7 +63,9 @@ def compare_documents(a: dict, b: dict) -> RoleComparison:
             result.skills_lowered.append(SkillDelta(skill["name"], before, skill))
     result.skills_dropped = [SkillDelta(s["name"], s, None) for k, s in skills_a.items() if k not in skills_b]
 
-    for change in diff_list(a["responsibilities"], b["responsibilities"], "title"):
+    duties = diff_value("responsibilities", a["responsibilities"], b["responsibilities"], budget=budget)
+    result.responsibilities_unpaired = not duties.row_by_row
+    for change in duties.changes:
         if change.kind == "added":
             result.responsibilities_new.append(change.new)
         elif change.kind == "removed":

@@ -3,12 +3,17 @@ import time
 
 from django.conf import settings
 
+from roles.group_changes import groups_version
+
 GROUPS_KEY = "_portal_groups"
 
 
 class SessionGroupsMiddleware:
-    """Loads the user's group names from the session (refreshing them every minute) onto request.user,
-    where roles.permissions reads them instead of running a query per request."""
+    """Loads the user's group names from the session onto request.user, where roles.permissions reads
+    them instead of running a query per request. They are read again from the database when the user's
+    groups version (roles.group_changes, one cache read) differs from the one the session holds, so a
+    change applies on the very next request; and, should the cache have missed a change, every
+    PORTAL_GROUPS_MAX_AGE seconds."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -18,12 +23,12 @@ class SessionGroupsMiddleware:
         if user is not None and user.is_authenticated:
             cached = request.session.get(GROUPS_KEY)
             now = time.time()
-            # A group change reaches a signed-in session within this many seconds (at once on sign-in).
-            max_age = settings.PORTAL_GROUPS_MAX_AGE
-            if cached and cached.get("user") == user.pk and now - cached.get("at", 0) < max_age:
+            version = groups_version(user.pk)
+            if (cached and cached.get("user") == user.pk and cached.get("version") == version
+                    and now - cached.get("at", 0) < settings.PORTAL_GROUPS_MAX_AGE):
                 user._group_names = set(cached["names"])
             else:
                 names = sorted(user.groups.values_list("name", flat=True))
-                request.session[GROUPS_KEY] = {"user": user.pk, "at": now, "names": names}
+                request.session[GROUPS_KEY] = {"user": user.pk, "at": now, "names": names, "version": version}
                 user._group_names = set(names)
         return self.get_response(request)

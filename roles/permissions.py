@@ -6,9 +6,15 @@ decide what to show. Groups are created by a migration; load_demo puts the demo 
 - Approvers review, publish or send back drafts of any family.
 - Admins (group "Admins" or superusers) do everything.
 - A signed-in user in no group sees nothing.
+- A role exists for a member only if it has a published version or they may see its drafts: every
+  role-scoped page answers 404 for any other role, exactly as for an unknown slug (`visible_role`).
 """
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import Http404
+
+from roles.models import Role
 
 HR = "HR"
 EDITORS = "Editors"
@@ -65,6 +71,22 @@ def can_review(user: AbstractBaseUser, role=None) -> bool:
 def can_see_drafts(user: AbstractBaseUser, role) -> bool:
     """Drafts, versions in review and the history page."""
     return can_edit(user, role) or can_review(user, role)
+
+
+def can_see_role(user: AbstractBaseUser, role) -> bool:
+    """The role's pages exist for `user`: a member, and the role is published or they may see its drafts."""
+    return can_read(user) and (role.published_version_id is not None or can_see_drafts(user, role))
+
+
+def visible_role(user: AbstractBaseUser, slug: str, queryset: QuerySet[Role] | None = None) -> Role:
+    """The role of a role-scoped URL. Users outside the portal's groups get 403 whatever the slug, so the
+    answer tells them nothing about which roles exist; for a member, a role they may not see is 404 like
+    an unknown slug (a 403 naming its family would tell a draft-only role exists)."""
+    require(can_read(user), "Role pages are for members of the portal's groups.")
+    role = (queryset if queryset is not None else Role.objects.all()).filter(slug=slug).first()
+    if role is None or not can_see_role(user, role):
+        raise Http404(f"No role {slug!r}")
+    return role
 
 
 def can_import(user: AbstractBaseUser) -> bool:

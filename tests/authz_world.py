@@ -10,6 +10,7 @@ from datetime import date, timedelta
 from django.contrib.auth.models import Group, User
 from django.utils import timezone
 
+from accounts.tokens import issue_token
 from hiring.models import Candidate, Interview, Opening, Scorecard
 from hiring.services.openings import add_candidate, open_opening, plan_interview
 from hiring.services.scorecards import RatingInput, save_draft as save_scorecard, submit as submit_scorecard
@@ -59,6 +60,7 @@ class Marker:
     TEAM_A_VALUE = "4242.17"
     TEAM_B = "Borealis-measurement-Ty74"             # a note on the other manager's team's measurements
     TEAM_B_PERSON = "borealis.person@kpi.example"
+    API_TOKEN = "Matrix-token-Rb33"                  # the name of the editor's API token
 
 
 # Who may read each marker; everybody else must never get it in any response body.
@@ -82,6 +84,7 @@ AUDIENCE = {
     Marker.TEAM_A_VALUE: HR_READERS | {"admin"},
     Marker.TEAM_B: HR_READERS | {"admin", "other_manager"},
     Marker.TEAM_B_PERSON: HR_READERS | {"admin", "other_manager"},
+    Marker.API_TOKEN: {"editor"},
 }
 
 
@@ -220,6 +223,9 @@ def build_world() -> World:
     add_rollups(metric, scope=Scope.TEAM, scope_id=other_team.pk, values=[60, 61], latest=period)
     add_rollups(metric, scope=Scope.ORGANISATION, scope_id=0, values=[75, 76], latest=period)
 
+    # ---- an API token of the editor's ----
+    api_token, _ = issue_token(user=p.editor, name=Marker.API_TOKEN)
+
     return World(users=users, role=role, draft=draft, review_role=review_role, review=review, fresh_role=fresh_role,
                  other_role=other_role, other_draft=other_draft, hidden_role=hidden_role, opening=opening,
                  candidate=candidate, interview=interview, card=card, panel_card=panel_card,
@@ -227,4 +233,4 @@ def build_world() -> World:
                  card_elsewhere=card_elsewhere, team=team,
                  other_team=other_team, metric=metric, period=period,
                  ids={"person_a": person_a.pk, "person_a_email": person_a.email, "person_b": person_b.pk,
-                      "panelist": panelist.pk})
+                      "panelist": panelist.pk, "editor_token": api_token.pk})

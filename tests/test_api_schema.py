@@ -14,12 +14,12 @@ from django.core.management import call_command
 from django.urls import URLPattern, URLResolver
 from hypothesis import HealthCheck, Phase, given
 from hypothesis import settings as hypothesis_settings
-from rest_framework.authtoken.models import Token
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (content_type_conformance, response_schema_conformance,
                                                status_code_conformance)
 
 import blueprint.api
+from accounts.tokens import issue_token
 
 EXAMPLES_PER_OPERATION = 10
 
@@ -104,7 +104,7 @@ def test_schema_and_docs_are_served(client):
 def admin_token(transactional_db) -> str:
     call_command("load_demo", stdout=StringIO())
     admin = User.objects.get(username="admin")
-    return Token.objects.get_or_create(user=admin)[0].key
+    return issue_token(user=admin, name="schemathesis")[1]
 
 
 def test_schemathesis_finds_no_server_errors_and_no_response_off_the_schema(live_server, admin_token):

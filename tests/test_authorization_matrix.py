@@ -27,6 +27,7 @@ from django.db import connection, transaction
 from django.test import Client
 from django.urls import URLResolver, get_resolver, resolve
 
+from accounts.models import ApiToken
 from common.models import StagedUpload
 from hiring.models import Scorecard
 from kpis.models import Metric
@@ -132,6 +133,10 @@ def _card_state(w: World) -> tuple:
     return card, tuple(w.card.ratings.order_by("pk").values_list("rating", "evidence"))
 
 
+def _token_state(w: World) -> tuple:
+    return tuple(ApiToken.objects.filter(pk=w.ids["editor_token"]).values_list("revoked_at", flat=True))
+
+
 def _metric_state(w: World) -> tuple:
     return Metric.objects.filter(pk=w.metric.pk).values_list("rule_kind", "rule_low", "rule_high").get()
 
@@ -202,6 +207,8 @@ ROLE_ROWS = [
         label="published", never=(Marker.DRAFT,)),
     GET("/roles/<slug>/versions/<number>/", "/roles/{role.slug}/versions/{draft.number}/",
         expect(members=404, **EDITORS_OF_ROLE), label="the draft", shows=(Marker.DRAFT,)),
+    GET("/roles/<slug>/versions/<number>/", "/roles/{hidden_role.slug}/versions/1/",
+        expect(members=404, **EDITORS_OF_ROLE), label="draft only", shows=(Marker.HIDDEN_ROLE,)),
     GET("/roles/<slug>/diff/<a>/<b>/", "/roles/{role.slug}/diff/1/{draft.number}/",
         expect(members=404, **EDITORS_OF_ROLE), label="published to draft", shows=(Marker.DRAFT,)),
     GET("/roles/<slug>/job-posting/", "/roles/{role.slug}/job-posting/", expect(members=200),
@@ -219,8 +226,10 @@ ROLE_ROWS = [
         expect(other_editor=200, approver=200, admin=200), label="another family"),
     GET("/roles/<slug>/edit/<anchor>/", "/roles/{other_role.slug}/edit/summary/",
         expect(other_editor=200, approver=200, admin=200), label="another family", shows=(Marker.OTHER_DRAFT,)),
-    GET("/roles/<slug>/edit/", "/roles/{hidden_role.slug}/edit/", expect(**EDITORS_OF_ROLE), label="draft only",
-        shows=(Marker.HIDDEN_ROLE,)),
+    GET("/roles/<slug>/edit/", "/roles/{hidden_role.slug}/edit/", expect(members=404, **EDITORS_OF_ROLE),
+        label="draft only", shows=(Marker.HIDDEN_ROLE,)),
+    GET("/roles/<slug>/edit/<anchor>/", "/roles/{hidden_role.slug}/edit/summary/",
+        expect(members=404, **EDITORS_OF_ROLE), label="draft only", shows=(Marker.HIDDEN_ROLE,)),
     POST("/roles/<slug>/edit/", "/roles/{fresh_role.slug}/edit/", expect(editor=302, admin=302),
          label="start a draft", data=lambda w: {"action": "start"}, writers=W("editor", "admin")),
     GET("/roles/<slug>/edit/<anchor>/", "/roles/{role.slug}/edit/summary/", expect(**EDITORS_OF_ROLE),
@@ -228,20 +237,24 @@ ROLE_ROWS = [
     POST("/roles/<slug>/edit/<anchor>/", "/roles/{role.slug}/edit/kpis/", expect(editor=302, admin=302),
          label="save", data=_kpi_section, writers=W("editor", "admin"), state=lambda w: _version_state(w.draft)),
     GET("/roles/<slug>/edit/submit/", "/roles/{role.slug}/edit/submit/", expect(editor=200, admin=200)),
+    GET("/roles/<slug>/edit/submit/", "/roles/{hidden_role.slug}/edit/submit/",
+        expect(members=404, editor=200, approver=403, admin=200), label="draft only"),
     POST("/roles/<slug>/edit/submit/", "/roles/{role.slug}/edit/submit/", expect(editor=302, admin=302),
          data=lambda w: {"note": "Ready for review"}, writers=W("editor", "admin"),
          state=lambda w: _version_state(w.draft)),
     GET("/roles/<slug>/edit/discard/", "/roles/{role.slug}/edit/discard/", expect(editor=200, admin=200)),
+    GET("/roles/<slug>/edit/discard/", "/roles/{hidden_role.slug}/edit/discard/",
+        expect(members=404, editor=200, approver=403, admin=200), label="draft only"),
     POST("/roles/<slug>/edit/discard/", "/roles/{role.slug}/edit/discard/", expect(editor=302, admin=302),
          writers=W("editor", "admin")),
     GET("/roles/<slug>/duplicate/", "/roles/{role.slug}/duplicate/", expect(editor=200, other_editor=200, admin=200)),
     GET("/roles/<slug>/duplicate/", "/roles/{hidden_role.slug}/duplicate/",
-        expect(editor=200, other_editor=404, admin=200), label="draft only", shows=(Marker.HIDDEN_ROLE,)),
+        expect(members=404, editor=200, approver=403, admin=200), label="draft only", shows=(Marker.HIDDEN_ROLE,)),
     POST("/roles/<slug>/duplicate/", "/roles/{role.slug}/duplicate/", expect(editor=302, other_editor=200, admin=302),
          label="into the family", data=lambda w: {"title": "Matrix Copy Engineer", "family": FAMILY,
                                                   "level": "senior"}, writers=W("editor", "admin")),
     POST("/roles/<slug>/duplicate/", "/roles/{hidden_role.slug}/duplicate/",
-         expect(editor=200, other_editor=404, admin=302), label="a draft-only role into another family",
+         expect(members=404, editor=200, approver=403, admin=302), label="a draft-only role into another family",
          data=lambda w: {"title": "Matrix Stolen Engineer", "family": OTHER_FAMILY, "level": "senior"},
          writers=W("admin")),
     GET("/review/", "/review/", expect(approver=200, admin=200)),
@@ -331,7 +344,9 @@ KPI_ROWS = [
          data=_csv, sent=(Marker.TEAM_A_PERSON,)),
     GET("/kpis/roles/<slug>/", "/kpis/roles/{role.slug}/", expect(kpi_readers=200)),
     GET("/kpis/roles/<slug>/", "/kpis/roles/{hidden_role.slug}/", expect(kpi_readers=404), label="draft only"),
-    GET("/kpis/roles/<slug>/rename/", "/kpis/roles/{role.slug}/rename/", expect(editor=200, admin=200)),
+    GET("/kpis/roles/<slug>/rename/", "/kpis/roles/{role.slug}/rename/", expect(members=403, editor=200, admin=200)),
+    GET("/kpis/roles/<slug>/rename/", "/kpis/roles/{hidden_role.slug}/rename/",
+        expect(members=404, editor=200, approver=403, admin=200), label="draft only", shows=(Marker.HIDDEN_ROLE,)),
     POST("/kpis/roles/<slug>/rename/", "/kpis/roles/{role.slug}/rename/", expect(editor=200, admin=200),
          label="nothing retired to map"),
 ]
@@ -410,7 +425,17 @@ API_ROWS = [
     GET("/api/v1/rollups/", "/api/v1/rollups/", api(kpi_readers=200)),
 ]
 
-ROWS = PUBLIC_ROWS + ADMIN_ROWS + ROLE_ROWS + HIRING_ROWS + KPI_ROWS + API_ROWS
+ACCOUNT_ROWS = [
+    GET("/account/tokens/", "/account/tokens/", expect(200)),
+    POST("/account/tokens/", "/account/tokens/", expect(201), label="create", data=lambda w: {"name": "Matrix script"},
+         writers=frozenset(SIGNED_IN)),
+    GET("/account/tokens/", "/account/tokens/", expect(200, editor=200), label="the editor's token listed",
+        shows=(Marker.API_TOKEN,)),
+    POST("/account/tokens/<pk>/revoke/", "/account/tokens/{ids[editor_token]}/revoke/", expect(404, editor=302),
+         writers=W("editor"), state=lambda w: _token_state(w)),
+]
+
+ROWS = PUBLIC_ROWS + ADMIN_ROWS + ROLE_ROWS + HIRING_ROWS + KPI_ROWS + API_ROWS + ACCOUNT_ROWS
 CELLS = [(row, persona) for row in ROWS for persona in PERSONAS]
 
 
@@ -592,6 +617,26 @@ def test_a_role_that_is_only_a_draft_is_not_named_to_those_who_may_not_see_draft
         assert page.status_code == 404 and (Marker.HIDDEN_ROLE in body_of(page)) is named, persona
         kpis = client.get(f"/kpis/roles/{world.hidden_role.slug}/")
         assert kpis.status_code == 404 and Marker.HIDDEN_ROLE not in body_of(kpis), persona
+
+
+ROLE_SCOPED = ("/roles/{}/edit/", "/roles/{}/edit/summary/", "/roles/{}/edit/submit/", "/roles/{}/edit/discard/",
+               "/roles/{}/duplicate/", "/roles/{}/versions/", "/roles/{}/versions/1/", "/roles/{}/job-posting/",
+               "/roles/{}/export.json", "/roles/{}/", "/kpis/roles/{}/rename/")
+
+
+def test_a_role_that_is_only_a_draft_answers_like_an_unknown_slug(db, world):
+    """/kpis/roles/<slug>/rename/, /roles/<slug>/edit/ and /duplicate/ answered 403 naming the family where
+    an unknown slug got 404, telling a member that the draft-only role exists."""
+    for persona in ("hr", "other_editor", "hiring_manager", "interviewer", "manager"):
+        client = client_for(world, persona)
+        for url in ROLE_SCOPED:
+            hidden, unknown = client.get(url.format(world.hidden_role.slug)), client.get(url.format("no-such-role"))
+            assert (hidden.status_code, unknown.status_code) == (404, 404), (persona, url)
+            assert FAMILY not in body_of(hidden) and Marker.HIDDEN_ROLE not in body_of(hidden), (persona, url)
+    outsider = client_for(world, "outsider")  # outside every group: 403 whatever the slug
+    for url in ROLE_SCOPED:
+        statuses = {outsider.get(url.format(slug)).status_code for slug in (world.hidden_role.slug, "no-such-role")}
+        assert statuses == {403}, url
 
 
 def test_an_editor_of_another_family_cannot_copy_a_role_that_is_only_a_draft(db, world):

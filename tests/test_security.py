@@ -13,9 +13,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
 from rest_framework.throttling import SimpleRateThrottle
 
+from accounts.tokens import issue_token
 from blueprint import login_throttle
 from blueprint.security import DEFAULT_POLICY, build_policy, style_hash
 from roles.blueprint_format.synthetic import make_document
@@ -315,7 +315,8 @@ def test_a_kpi_csv_with_markup_is_shown_escaped(client, personas, uploads_in_tmp
     data = f"metric,email,team,date,value,note\n{XSS},{world.people[0].email},,2025-06-02,70,{XSS}\n".encode()
     response = client.post("/kpis/upload/", {"action": "preview", "role": world.role.pk,
                                              "file": SimpleUploadedFile(f"{XSS}.csv", data, content_type="text/html")})
-    assert response.status_code == 200 and response["Content-Type"].startswith("text/html")
+    # The markup is no KPI name: the preview lists the row's problem (400) and shows the text escaped.
+    assert response.status_code == 400 and response["Content-Type"].startswith("text/html")
     html = response.content.decode()
     assert XSS not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert inline_problems(html) == []
@@ -359,13 +360,12 @@ def tight_rates(monkeypatch):
 
 
 def test_token_authenticated_api_calls_are_throttled(personas, tight_rates):
-    token = Token.objects.create(user=personas.hr)
-    client = Client(HTTP_AUTHORIZATION=f"Token {token.key}")
+    client = Client(HTTP_AUTHORIZATION=f"Token {issue_token(user=personas.hr, name='throttled')[1]}")
     codes = [client.get("/api/v1/roles/").status_code for _ in range(6)]
     assert codes == [200] * 5 + [429]
     response = client.get("/api/v1/roles/")
     assert response.status_code == 429 and "Retry-After" in response and "detail" in response.json()
-    other = Client(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=personas.editor).key}")
+    other = Client(HTTP_AUTHORIZATION=f"Token {issue_token(user=personas.editor, name='other')[1]}")
     assert other.get("/api/v1/roles/").status_code == 200
 
 

@@ -5,8 +5,8 @@ from datetime import date, timedelta
 
 from django.contrib.auth.models import User
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 
+from accounts.tokens import issue_token
 from hiring.models import Scorecard
 from kpis.models import Assignment, Measurement, Metric, Team
 from kpis.targets import QUALITATIVE
@@ -42,7 +42,8 @@ class Plan:
 def build(count: int) -> Plan:
     """The plan for `count` virtual users (the first `count` seeded ones)."""
     users = list(User.objects.filter(username__startswith=USER_PREFIX).order_by("username")[:count])
-    tokens = dict(Token.objects.filter(user__in=users).values_list("user_id", "key"))
+    # Keys are stored hashed, so a run cannot read the seeded ones back: each run gets its own.
+    tokens = {user.pk: issue_token(user=user, name="bench_load")[1] for user in users}
     teams = {t.manager_id: t for t in Team.objects.filter(name__startswith=TEAM_PREFIX, manager__in=users)}
     cards = dict(Scorecard.objects.filter(interviewer__in=users).values_list("interviewer_id", "pk"))
     roles_of_team, emails_of_team = {}, {}

@@ -19,7 +19,6 @@ from django.contrib.auth.models import Group, User
 from django.core.management import call_command
 from django.db import transaction
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 from tqdm import tqdm
 
 from hiring.models import Opening
@@ -155,7 +154,6 @@ class Seeder:
                 # Every other one also reads as HR: all teams, and the organisation-wide figures.
                 names = [INTERVIEWERS, PEOPLE_MANAGERS] + ([HR] if i % 2 == 0 else [])
                 user.groups.set([groups[name] for name in names])
-                Token.objects.get_or_create(user=user)
                 users.append(user)
         return users
 

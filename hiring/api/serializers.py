@@ -2,6 +2,7 @@
 hiring.services, whose errors name the field (see hiring.api.views.HiringAPIView)."""
 from rest_framework import serializers
 
+from common.numbers import ApiIntegerField
 from hiring.models import Candidate, Interview, Opening, Recommendation, Scorecard
 from hiring.services.openings import blueprint_updated_since
 
@@ -110,9 +111,9 @@ class ScorecardSerializer(serializers.ModelSerializer):
 
 
 class RatingWriteSerializer(serializers.Serializer):
-    dimension = serializers.IntegerField(help_text="A scorecard dimension id of the opening's pinned version.")
-    rating = serializers.IntegerField(min_value=1, max_value=4, allow_null=True,
-                                      help_text="1 Does not meet … 4 Strong, or null for “no signal”.")
+    dimension = ApiIntegerField(help_text="A scorecard dimension id of the opening's pinned version.")
+    rating = ApiIntegerField(min_value=1, max_value=4, allow_null=True,
+                              help_text="1 Does not meet … 4 Strong, or null for “no signal”.")
     evidence = serializers.CharField(required=False, allow_blank=True, max_length=TEXT_MAX_LENGTH,
                                      help_text="Required (at submission) for ratings of 1 and 4; kept when omitted.")
 
@@ -121,7 +122,7 @@ class ScorecardWriteSerializer(serializers.Serializer):
     """The body of PATCH on a draft: any of these keys; what is not sent is left as it is."""
 
     ratings = RatingWriteSerializer(many=True, required=False)
-    red_flags = serializers.ListField(child=serializers.IntegerField(), required=False,
+    red_flags = serializers.ListField(child=ApiIntegerField(), required=False,
                                       help_text="Ids of the blueprint's red flags, the whole ticked set.")
     key_takeaways = serializers.CharField(required=False, allow_blank=True, max_length=TEXT_MAX_LENGTH)
     recommendation = serializers.ChoiceField(choices=Recommendation.choices, required=False, allow_blank=True)

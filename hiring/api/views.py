@@ -7,6 +7,7 @@ from rest_framework.exceptions import APIException, NotFound, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from common.text import ascii_digits
 from hiring import permissions
 from hiring.models import ScorecardAmendment
 from hiring.selectors import candidate_summary, scorecards_with_ratings
@@ -44,8 +45,8 @@ def _int_param(request, name: str) -> int | None:
     value = request.query_params.get(name, "")
     if not value:
         return None
-    if not value.isdigit():
-        raise ValidationError({name: f"expected an id, got {value!r}"})
+    if not ascii_digits(value):
+        raise ValidationError({name: f"expected an id in the digits 0–9, got {value!r}"})
     return int(value)
 
 

@@ -2,6 +2,7 @@
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from common.text import single_line
 from hiring import permissions
 from hiring.models import BlindMode, Candidate, CandidateStage, DimensionRating, Interview, Opening, Scorecard
 from hiring.models import ScorecardStatus
@@ -21,9 +22,10 @@ def open_opening(*, role: Role, by, title: str = "", blind_mode: str = BlindMode
         raise HiringError(f"{role.title} has no published blueprint to hire against")
     if blind_mode not in BlindMode.values:
         raise ValidationError({"blind_mode": f"{blind_mode!r} is not one of {', '.join(BlindMode.values)}"})
+    title = single_line(title, field="title")
     with transaction.atomic():
         opening = Opening.objects.create(role=role, version_id=role.published_version_id,
-                                         title=title.strip() or role.title, hiring_manager=by,
+                                         title=title or role.title, hiring_manager=by,
                                          blind_mode=blind_mode)
         events.record(action="opening.opened", opening=opening, by=by,
                       note=f"Pinned {role.slug} v{role.published_version.number}")
@@ -72,7 +74,10 @@ def repin(*, opening: Opening, by) -> Opening:
 
 def add_candidate(*, opening: Opening, by, name: str, email: str, source: str = "") -> Candidate:
     permissions.require(permissions.manages(by, opening), "only the opening's hiring manager can add candidates")
-    candidate = Candidate(opening=opening, name=name.strip(), email=email.strip().lower(), source=source.strip())
+    # Names and e-mails go into e-mail subjects (scorecard reminders): one line each.
+    candidate = Candidate(opening=opening, name=single_line(name, field="name"),
+                          email=single_line(email, field="email", label="e-mail").lower(),
+                          source=single_line(source, field="source"))
     candidate.full_clean()
     with transaction.atomic():
         candidate.save()
@@ -85,6 +90,7 @@ def plan_interview(*, candidate: Candidate, by, stage_name: str, interviewer, st
     """An interview and the interviewer's draft scorecard, one row per dimension of the pinned version."""
     opening = candidate.opening
     permissions.require(permissions.manages(by, opening), "only the opening's hiring manager can plan interviews")
+    stage_name = single_line(stage_name, field="stage_name", label="stage")
     if ends_at <= starts_at:
         raise ValidationError({"ends_at": "the interview must end after it starts"})
     dims = list(ScorecardDimension.objects.filter(version_id=opening.version_id))
@@ -92,7 +98,7 @@ def plan_interview(*, candidate: Candidate, by, stage_name: str, interviewer, st
     if len(focus) != len(set(focus_dimensions)):
         raise ValidationError({"focus_dimensions": "focus dimensions must come from the opening's scorecard"})
     with transaction.atomic():
-        interview = Interview.objects.create(candidate=candidate, stage_name=stage_name.strip(),
+        interview = Interview.objects.create(candidate=candidate, stage_name=stage_name,
                                              interviewer=interviewer, starts_at=starts_at, ends_at=ends_at)
         interview.focus_dimensions.set(focus)
         card = Scorecard.objects.create(interview=interview, interviewer=interviewer)

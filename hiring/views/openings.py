@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from common.text import ascii_page_number
 from hiring import permissions
 from hiring.forms import CandidateForm, OpeningForm, add_service_errors
 from hiring.models import DimensionRating, Opening, OpeningStatus, Scorecard, ScorecardStatus
@@ -34,7 +35,7 @@ def opening_list(request):
     total = openings.count()
     if status in OpeningStatus.values:
         openings = openings.filter(status=status)
-    page = Paginator(openings, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(openings, PAGE_SIZE).get_page(ascii_page_number(request.GET.get("page")))
     return render(request, "hiring/openings.html", {
         "page": page, "openings": page.object_list, "total": total, "status": status,
         "statuses": OpeningStatus.choices, "can_open": permissions.can_open(request.user), "nav": "hiring",

@@ -2,6 +2,7 @@
 `to_representation`-style functions where DRF's per-field machinery would dominate a large page."""
 from rest_framework import serializers
 
+from common.numbers import ApiDateField, ApiIntegerField
 from kpis.models import Grain, Metric, Scope, Source
 
 
@@ -45,8 +46,8 @@ class _DateRange(serializers.Serializer):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # "from" is a Python keyword, so these two cannot be declared as attributes.
-        self.fields["from"] = serializers.DateField(required=False, help_text="First period, YYYY-MM-DD.")
-        self.fields["to"] = serializers.DateField(required=False, help_text="Last period, YYYY-MM-DD.")
+        self.fields["from"] = ApiDateField(required=False, help_text="First period, YYYY-MM-DD.")
+        self.fields["to"] = ApiDateField(required=False, help_text="Last period, YYYY-MM-DD.")
 
     def validate(self, data):
         if data.get("from") and data.get("to") and data["from"] > data["to"]:
@@ -55,7 +56,7 @@ class _DateRange(serializers.Serializer):
 
 
 class MeasurementFilterSerializer(_DateRange):
-    metric = serializers.IntegerField(required=False, min_value=1)
+    metric = ApiIntegerField(required=False, min_value=1)
     role = serializers.SlugField(required=False)
     person = serializers.EmailField(required=False)
     team = serializers.SlugField(required=False)
@@ -63,9 +64,9 @@ class MeasurementFilterSerializer(_DateRange):
 
 
 class RollupFilterSerializer(_DateRange):
-    metric = serializers.IntegerField(required=False, min_value=1)
+    metric = ApiIntegerField(required=False, min_value=1)
     scope = serializers.ChoiceField(choices=Scope.choices, required=False)
-    scope_id = serializers.IntegerField(required=False, min_value=0)
+    scope_id = ApiIntegerField(required=False, min_value=0)
     grain = serializers.ChoiceField(choices=Grain.choices, required=False)
 
 

@@ -10,16 +10,15 @@ A posted row: {"metric": 12 | "role-slug/key", "person": "e-mail" | "team": "tea
 {"detail", "errors": [{"index", "field", "message"}]} and nothing written; otherwise 201 (something
 new) or 200 (only updates) with {"created", "updated"}.
 """
-from django.db.models import Q
 from rest_framework import generics, status
 from rest_framework.exceptions import ParseError, PermissionDenied
-from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from common.numbers import Pages
 from kpis import permissions
-from kpis.models import Measurement, Metric, Rollup, Scope, Source
+from kpis.models import Measurement, Metric, Rollup, Source
 from kpis.resolve import date_range, resolve_rows
 from kpis.services.measurements import MeasurementError, record_measurements
 
@@ -37,7 +36,7 @@ class KpiReader(BasePermission):
         return permissions.can_see_kpis(request.user)
 
 
-class LargePages(PageNumberPagination):
+class LargePages(Pages):
     page_size = 100
     page_size_query_param = "page_size"
     max_page_size = 1000
@@ -146,7 +145,7 @@ class RollupList(APIView):
 
     def get(self, request):
         filters = _filters(RollupFilterSerializer, request)
-        rollups = Rollup.objects.filter(self.scope_filter(request.user)).order_by(
+        rollups = Rollup.objects.filter(permissions.rollup_scope(request.user)).order_by(
             "metric_id", "scope", "scope_id", "grain", "period")
         for name, lookup in (("metric", "metric_id"), ("scope", "scope"), ("scope_id", "scope_id"),
                              ("grain", "grain"), ("from", "period__gte"), ("to", "period__lte")):
@@ -156,12 +155,3 @@ class RollupList(APIView):
         page = paginator.paginate_queryset(rollups, request, view=self)
         return paginator.get_paginated_response([rollup_data(r) for r in page])
 
-    @staticmethod
-    def scope_filter(user) -> Q:
-        """HR and admins: everything. Managers: their teams and those teams' people; role- and
-        organisation-wide figures mix in other teams, so not those."""
-        if permissions.sees_all_teams(user):
-            return Q()
-        teams = permissions.visible_teams(user).values("pk")
-        people = permissions.visible_people(user).values("pk")
-        return Q(scope=Scope.TEAM, scope_id__in=teams) | Q(scope=Scope.PERSON, scope_id__in=people)

@@ -5,12 +5,14 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils.text import slugify
 
+from common.text import single_line
 from kpis.models import Assignment, Person, Team
 from roles.models import Role
 
 
 def ensure_team(*, name: str, manager=None) -> Team:
     """The team of this name (created when missing); its manager is set when one is given."""
+    name = single_line(name, field="name")
     team, created = Team.objects.get_or_create(slug=slugify(name)[:150], defaults={"name": name, "manager": manager})
     if not created and manager is not None and team.manager_id != manager.pk:
         team.manager = manager
@@ -20,11 +22,11 @@ def ensure_team(*, name: str, manager=None) -> Team:
 
 def add_person(*, name: str, email: str, user=None) -> Person:
     """The person with this e-mail (compared case-insensitively), created when missing."""
-    email = email.strip().lower()
+    email = single_line(email, field="email").lower()
     person = Person.objects.filter(email__iexact=email).first()
     if person is not None:
         return person
-    person = Person(name=name.strip(), email=email, user=user)
+    person = Person(name=single_line(name, field="name"), email=email, user=user)
     person.full_clean()
     person.save()
     return person

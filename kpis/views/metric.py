@@ -69,7 +69,8 @@ def metric_detail(request, pk: int):
               for width, height in ((WIDTH, HEIGHT), (NARROW_WIDTH, 260))]
 
     people = selectors.team_members(team, metric.role, start=period, end=selectors.last_day(period, grain))
-    rows = selectors.person_rows(metric, people, grain=grain, period=period)
+    rows = selectors.person_rows(metric, people, grain=grain, period=period,
+                                 scope=permissions.rollup_scope(request.user))
     for row in rows:
         row.spark = sparkline(row.history, metric.rule, label=f"{row.person.name}, last {len(row.history)} "
                                                               f"{grain}s", width=120, height=28)

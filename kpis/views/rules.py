@@ -13,7 +13,7 @@ from kpis.forms import RuleForm, RenameForm
 from kpis.models import Metric
 from kpis.services.metrics import correct_rule, map_renamed_kpi
 from kpis.targets import parse_target
-from roles.models import Role
+from roles import permissions as role_permissions
 
 from . import kpi_crumbs
 
@@ -63,7 +63,7 @@ def rule_edit(request, pk: int):
 
 @login_required
 def rename(request, slug: str):
-    role = get_object_or_404(Role, slug=slug)
+    role = role_permissions.visible_role(request.user, slug)
     if not permissions.can_edit_rules(request.user, role):
         raise PermissionDenied(f"Mapping KPIs is for editors of the {role.family or 'role'} family.")
     retired = Metric.objects.filter(role=role, active=False).order_by("name")

@@ -28,7 +28,7 @@ class PortalMember(BasePermission):
 def visible_role(user, slug: str) -> Role:
     """The role, if it has a published version or `user` may see its drafts (else 404)."""
     role = Role.objects.filter(slug=slug).first()
-    if role is None or (role.published_version_id is None and not permissions.can_see_drafts(user, role)):
+    if role is None or not permissions.can_see_role(user, role):
         raise NotFound(f"no role with the slug {slug!r}")
     return role
 

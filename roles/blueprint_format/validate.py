@@ -1,11 +1,17 @@
 """Check a format-v1 document and return its canonical form.
 
+Every text field loses its invisible formatting characters (bidi overrides, zero-width characters:
+common.text) and is refused if it holds another control character than a line break or a tab;
+source.url must be an http(s) address.
+
 The canonical form has every key, in the exporter's order, with defaults filled in
 and derived values (slug, family, level) made explicit, so that exporting what was
 imported gives back exactly the same document.
 """
 import datetime
 import re
+
+from common.text import is_web_address, strip_invisible
 
 from .derive import derive_family, derive_level, derive_slug
 from .errors import FormatError
@@ -48,7 +54,7 @@ def _text(value, where: str, spec: Field) -> str:
         value = ""
     if not isinstance(value, str):
         raise FormatError(where, f"expected text, got {_kind(value)}")
-    value = value.strip()
+    value = strip_invisible(value).strip()
     bad = _CONTROL.search(value)
     if bad:
         raise FormatError(where, f"contains a control character (code {ord(bad.group())}) at position {bad.start()}")
@@ -149,6 +155,9 @@ def validate_document(raw) -> dict:
     source = doc.get("source")
     if source:
         fields = _fields({k: v for k, v in source.items() if k != "published"}, "source", SOURCE_FIELDS[:2])
+        if fields["url"] and not is_web_address(fields["url"]):
+            raise FormatError("source.url", f"{fields['url'][:80]!r} is not a web address; only http:// and "
+                                            "https:// addresses are accepted")
         fields["published"] = _published(source.get("published"), "source.published")
         if any(fields.values()):
             out["source"] = fields

@@ -5,6 +5,7 @@ from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.shortcuts import render
 
+from common.text import ascii_page_number
 from roles import permissions
 from roles.forms import CatalogFilterForm
 from roles.models import KPI, Role, TechnicalSkill
@@ -45,7 +46,7 @@ def catalog(request):
              .select_related("published_version")
              .annotate(kpi_count=_row_count(KPI), skill_count=_row_count(TechnicalSkill))
              .order_by("title", "pk"))
-    page = Paginator(roles, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(roles, PAGE_SIZE).get_page(ascii_page_number(request.GET.get("page")))
     return render(request, "roles/catalog.html", {
         "form": form, "filters": filters, "page": page, "roles": page.object_list,
         "filtered": any(filters.values()), "nav": "roles",

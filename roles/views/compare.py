@@ -14,7 +14,8 @@ from roles.comparing import compare_documents
 from roles.diffing import diff_documents
 from roles.models import BlueprintVersion, ResponsibilityCategory, Role, SkillTier
 from roles.rendering import body_context, body_prefetches
-from roles.views.history import tally
+from roles.row_matching import MatchBudget
+from roles.views.history import UNPAIRED_NOTE, tally
 
 SHOWN_BEFORE_MORE = 6   # longer delta lists fold the rest behind "Show n more"
 TIER_LABELS = dict(SkillTier.choices)
@@ -79,7 +80,9 @@ def summary_cards(comparison) -> list[dict]:
         ("responsibilities-dropped", "Responsibilities left behind", "−",
          [_responsibility(r) for r in comparison.responsibilities_dropped]),
     )
-    return [{"key": key, "title": title, "icon": icon, **_folded(items)} for key, title, icon, items in cards]
+    unpaired = {"responsibilities-new", "responsibilities-dropped"} if comparison.responsibilities_unpaired else set()
+    return [{"key": key, "title": title, "icon": icon, "note": UNPAIRED_NOTE if key in unpaired else "",
+             **_folded(items)} for key, title, icon, items in cards]
 
 
 def _pick_form(data, initial: dict) -> ComparePickForm:
@@ -116,8 +119,9 @@ def compare(request, a: str, b: str):
     permissions.require(permissions.can_read(request.user), "Comparing roles is for members of the portal's groups.")
     version_a, version_b = _published(a, b)
     doc_a, doc_b = read_document(version_a), read_document(version_b)
-    comparison = compare_documents(doc_a, doc_b)
-    differences = {section.anchor: tally(section.counts()) for section in diff_documents(doc_a, doc_b)}
+    budget = MatchBudget()   # one for the summary and the sections: the request's work is bounded once
+    comparison = compare_documents(doc_a, doc_b, budget=budget)
+    differences = {section.anchor: tally(section.counts()) for section in diff_documents(doc_a, doc_b, budget=budget)}
     context_a, context_b = body_context(version_a), body_context(version_b)
     # Each side's sections are the role page's own partials, drawn with that role's context.
     sections = [{**s, "a": mark_safe(render_to_string(s["template"], context_a)),

@@ -1,12 +1,13 @@
 """/roles/<slug>/edit/: the draft's overview (or a page to start one), and what every editor page shares.
 
 Who sees what: editors of the role's family (and admins) edit its draft; approvers may open it
-read-only (they review it); everyone else gets 403. A draft in review is read-only for all.
+read-only (they review it); everyone else gets 403, or 404 when the role is not theirs to see at all
+(only a draft, of another family). A draft in review is read-only for all.
 """
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.http import urlencode
 from django.views.decorators.http import require_http_methods
@@ -16,6 +17,7 @@ from roles.blueprint_format.sections import SECTIONS, get_path
 from roles.diffing import diff_value
 from roles.forms_editor import SendBackForm
 from roles.models import AuditEvent, Role, VersionStatus
+from roles.row_matching import MatchBudget
 from roles.selectors import open_draft
 from roles.services.drafts import WorkflowError, current_document, open_or_start_draft
 
@@ -40,8 +42,9 @@ def split_title(title: str) -> tuple[str, str]:
 
 
 def role_for_drafts(request, slug: str) -> Role:
-    """The role, if the user may see its drafts (editors of its family, approvers, admins); else 403."""
-    role = get_object_or_404(Role.objects.select_related("published_version"), slug=slug)
+    """The role, if the user may see its drafts (editors of its family, approvers, admins); 403 for a role
+    they may see otherwise, 404 for one they may not (roles.permissions.visible_role)."""
+    role = permissions.visible_role(request.user, slug, Role.objects.select_related("published_version"))
     permissions.require(permissions.can_see_drafts(request.user, role),
                         "Drafts are for the editors of this role's family and for approvers.")
     return role
@@ -130,12 +133,13 @@ def change_summary(doc: dict, published: dict | None) -> list[dict]:
     if published is None:
         return []
     out = []
+    budget = MatchBudget()   # one for the page, like the diff page's
     for info in SECTIONS:
         tally: dict[str, int] = {}
         for path in info.paths:
             old, new = get_path(published, path), get_path(doc, path)
             if old != new:
-                for change in diff_value(path, old, new):
+                for change in diff_value(path, old, new, budget=budget).changes:
                     tally[change.kind] = tally.get(change.kind, 0) + 1
         if tally:
             number, name = split_title(info.title)

@@ -146,7 +146,7 @@ def _conflict(anchor: str, conflict: DraftConflict, loaded: str) -> dict:
         if before is None or before.get(path) == new:
             continue
         rows = []
-        for change in diff_value(path, before.get(path), new):
+        for change in diff_value(path, before.get(path), new).changes:
             row = change.new if change.kind == "added" else change.old
             rows.append({
                 "kind": change.kind, "label": change.label,

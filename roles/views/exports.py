@@ -2,6 +2,7 @@
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 
+from common.text import ascii_digits
 from roles import permissions
 from roles.exporting import ExportError, export_text, version_for_export
 
@@ -18,8 +19,8 @@ def export_role(request, slug: str, fmt: str):
     """The published version, or `?version=N`. Drafts and versions in review only for those who may see them."""
     permissions.require(permissions.can_read(request.user), "Exports are for members of the portal's groups.")
     raw = request.GET.get("version", "").strip()
-    if raw and not raw.isdigit():
-        raise Http404("version must be a number")
+    if raw and not ascii_digits(raw):
+        raise Http404("version must be a number in the digits 0–9")
     try:
         version = version_for_export(slug, int(raw) if raw else None)
     except ExportError as exc:

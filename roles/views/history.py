@@ -10,9 +10,10 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import QuerySet, prefetch_related_objects
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 
+from common.text import ascii_digits, ascii_page_number
 from roles import permissions
 from roles.blueprint_format import read_document
 from roles.blueprint_format.sections import ROW_KEYS
@@ -53,8 +54,7 @@ PUBLIC_ACTIONS = ("version.published",)
 
 def _readable_role(request, slug: str) -> tuple[Role, bool]:
     """The role and whether the user sees its drafts; 403 for users outside the portal's groups."""
-    permissions.require(permissions.can_read(request.user), "Role history is for members of the portal's groups.")
-    role = get_object_or_404(Role.objects.select_related("published_version"), slug=slug)
+    role = permissions.visible_role(request.user, slug, Role.objects.select_related("published_version"))
     return role, permissions.can_see_drafts(request.user, role)
 
 
@@ -105,7 +105,7 @@ def _audit_page(request, role: Role, show_drafts: bool):
               .order_by("-created_at", "-id"))
     if not show_drafts:
         events = events.filter(action__in=PUBLIC_ACTIONS)
-    page = Paginator(events, EVENTS_PER_PAGE).get_page(request.GET.get("page"))
+    page = Paginator(events, EVENTS_PER_PAGE).get_page(ascii_page_number(request.GET.get("page")))
     page.rows = [describe_event(event) for event in page.object_list]
     for row in page.rows:
         version = row["event"].version
@@ -116,7 +116,7 @@ def _audit_page(request, role: Role, show_drafts: bool):
 def _pick_redirect(request, role: Role):
     """The compare control of the versions page submits ?a=&b=; send it on to the diff."""
     a, b = request.GET.get("a", ""), request.GET.get("b", "")
-    if a.isdigit() and b.isdigit():
+    if ascii_digits(a) and ascii_digits(b):
         return redirect("roles:diff", slug=role.slug, a=int(a), b=int(b))
     return None
 
@@ -193,6 +193,7 @@ KIND_DISPLAY = {  # icon and word: a change is never told by colour alone
     "added": ("+", "Added"), "removed": ("−", "Removed"), "changed": ("✎", "Changed"), "moved": ("↕", "Moved"),
 }
 KIND_ORDER = ("added", "removed", "changed", "moved")
+UNPAIRED_NOTE = "Too many changes to match row by row; showing added and removed rows."
 # Labels of every closed vocabulary, so "must_have → advanced" reads "Must-have → Advanced / differentiating".
 VALUE_LABELS = {
     **{value: label for enum in (Level, SkillTier, Importance, Commonality, Weight, MilestoneHorizon,
@@ -291,7 +292,8 @@ def present_section(section: SectionDiff) -> dict:
         "count": section.count,
         "tally": tally(section.counts()),
         "parts": [{"label": PATH_LABELS.get(part.path, _field_label(part.path.rsplit(".", 1)[-1])) if multi else "",
-                   "rows": [present_change(part.path, c) for c in part.changes]}
+                   "rows": [present_change(part.path, c) for c in part.changes],
+                   "unpaired_note": "" if part.row_by_row else UNPAIRED_NOTE}
                   for part in section.parts],
     }
 

@@ -3,7 +3,7 @@ previewed, copied or downloaded. Nothing is stored: the text travels with each r
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.urls import reverse
 
 from roles import permissions
@@ -55,8 +55,7 @@ def _attachment(role: Role, fmt: str, text: str) -> HttpResponse:
 
 @login_required
 def job_posting(request, slug: str):
-    permissions.require(permissions.can_read(request.user), "Job postings are for members of the portal's groups.")
-    role = get_object_or_404(Role.objects.select_related("published_version"), slug=slug)
+    role = permissions.visible_role(request.user, slug, Role.objects.select_related("published_version"))
     version = role.published_version
     if version is None:
         raise Http404(f"{role.slug} has no published blueprint to draft a posting from")

@@ -3,7 +3,6 @@ approvers' review queue with publish and send back. Every write goes through rol
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import OuterRef, Subquery
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -112,11 +111,10 @@ def _next_level(level: str) -> str:
 @login_required
 @require_http_methods(["GET", "POST"])
 def role_duplicate(request, slug: str):
-    permissions.require(permissions.can_read(request.user), "Role pages are for members of the portal's groups.")
-    source = get_object_or_404(Role.objects.select_related("published_version"), slug=slug)
+    # First whether the role exists for the user (a draft-only role of another family does not), then
+    # whether they may create roles: the other order would answer 403 for a role it hides.
+    source = permissions.visible_role(request.user, slug, Role.objects.select_related("published_version"))
     families = _creator_families(request.user)
-    if source.published_version_id is None and not permissions.can_see_drafts(request.user, source):
-        raise Http404(f"No role {slug!r}")  # it would copy a draft its family keeps to itself
     family = source.family if families is None or source.family in families else ""
     form = DuplicateRoleForm(request.POST or None, families=families, family=family,
                              known_families=_known_families() if families is None else [],

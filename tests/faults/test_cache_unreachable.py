@@ -11,8 +11,8 @@ import time
 
 import pytest
 from django.contrib.auth.hashers import PBKDF2PasswordHasher
-from rest_framework.authtoken.models import Token
 
+from accounts.tokens import issue_token
 from common.cache import RETRY_AFTER, FailSoftRedisCache
 from roles.blueprint_format.synthetic import make_document
 from roles.services.importing import import_document
@@ -35,7 +35,7 @@ class Portal:
         personas.hr.password = PBKDF2PasswordHasher().encode("right password", "saltsalt", iterations=1000)
         personas.hr.save(update_fields=["password"])
         self.hr_session = {}
-        self.token = Token.objects.create(user=personas.hr).key
+        self.token = issue_token(user=personas.hr, name="fault test")[1]
         env = project_env(tmp_path, CACHE_URL=self.redis.url, **database_for_subprocesses(tmp_path))
         self.web = started(WebServer(env, tmp_path))
         for path in ("/accounts/login/", f"/roles/{self.role.slug}/"):  # gunicorn loads the portal lazily

@@ -27,7 +27,7 @@ from roles.services.importing import import_file
 from ..kpis.test_rollups import World
 
 WRITES = ("INSERT", "UPDATE", "DELETE")
-BACKED_UP = ("roles.", "kpis.", "hiring.", "auth.", "authtoken.")  # apps whose rows a backup restores
+BACKED_UP = ("roles.", "kpis.", "hiring.", "auth.", "accounts.")  # apps whose rows a backup restores
 
 
 class CrashAt:

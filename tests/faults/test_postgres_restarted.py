@@ -24,7 +24,7 @@ django.setup()
 from django.conf import settings
 settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # as in the tests: fast
 from django.test import Client
-from rest_framework.authtoken.models import Token
+from accounts.tokens import issue_token
 from roles.services.importing import import_file
 from tests.personas import make_personas
 personas = make_personas()
@@ -32,8 +32,8 @@ with open({seed!r}, "rb") as seed:
     import_file("seed.json", seed.read(), by=personas.admin, publish=True)
 browser = Client()
 browser.force_login(personas.hr)
-token = Token.objects.create(user=personas.hr)
-print(json.dumps({{"sessionid": browser.cookies["sessionid"].value, "token": token.key}}))
+token = issue_token(user=personas.hr, name="fault test")[1]
+print(json.dumps({{"sessionid": browser.cookies["sessionid"].value, "token": token}}))
 """
 
 CLIENT_BACKENDS = ("SELECT count(*) FROM pg_stat_activity WHERE datname = 'portal' "

@@ -5,6 +5,7 @@ from datetime import timedelta
 import pytest
 from django.core import mail
 
+from hiring.models import Candidate, Scorecard
 from hiring.services.reminders import send_scorecard_reminders
 from hiring.services.scorecards import submit
 from hiring.tasks import scorecard_reminders
@@ -85,3 +86,24 @@ def test_the_beat_schedule_runs_the_task_hourly():
 
     task = PeriodicTask.objects.get(task="hiring.send_scorecard_reminders")
     assert task.enabled and (task.interval.every, task.interval.period) == (1, "hours")
+
+
+def test_a_bad_name_fails_its_own_email_only_and_is_tried_again(panel, personas, caplog):
+    """A candidate name with a line break (stored before names were checked) raised BadHeaderError and
+    stopped every reminder run, so later overdue cards were never reminded."""
+    candidate, interviews, ended = panel
+    later, _, _ = opening_with_panel(personas.hiring, [personas.interviewer1], title="Later Engineer",
+                                     started_hours_ago=2)
+    bad = Candidate.objects.filter(pk=candidate.pk)
+    bad.update(name="Casey\nBcc: everyone@example.com")  # past the service, as old rows are
+    now = ended + timedelta(hours=25)
+
+    assert send_scorecard_reminders(now=now) == 1
+    assert [m.subject for m in mail.outbox] == [f"Scorecard due: {later.candidates.get().name} (Interview 1)"]
+    failed = [card.pk for interview in interviews for card in interview.scorecards.all()]
+    logged = [r for r in caplog.records if r.name == "hiring.services.reminders" and r.levelname == "ERROR"]
+    assert sorted(r.args[0] for r in logged) == sorted(failed)
+    assert not Scorecard.objects.filter(pk__in=failed, last_reminded_at__isnull=False).exists()
+
+    bad.update(name="Casey Quill")  # fixed: the next run reminds the cards that failed
+    assert send_scorecard_reminders(now=now + timedelta(minutes=5)) == 2

@@ -11,8 +11,9 @@ from django.contrib.auth.models import AnonymousUser, Group, User
 from django.utils.text import slugify
 
 from kpis import permissions
-from kpis.models import Metric, Person, Rollup, Scope, Team
+from kpis.models import Assignment, Metric, Person, Rollup, Scope, Team
 from kpis.selectors import periods_ending
+from kpis.services.measurements import MeasurementRow, record_measurements
 from kpis.services.people import add_person, assign, ensure_team
 from roles import permissions as role_permissions
 from roles.blueprint_format.synthetic import make_document
@@ -99,7 +100,6 @@ def test_who_sees_which_teams(personas, world, rival):
         assert not permissions.visible_teams(nobody).exists()
     assert not permissions.can_see_kpis(personas.interviewer1) and not permissions.can_see_kpis(personas.outsider)
     assert set(permissions.visible_teams(rival)) == {search}
-    assert set(permissions.visible_people(rival)) == set(Person.objects.filter(assignments__team=search))
 
 
 def test_recording_is_for_admins_and_the_managers_of_teams(personas, world, rival):
@@ -144,6 +144,64 @@ def test_a_manager_of_another_team_gets_none_of_this_teams_data(client, personas
     rollups = client.get("/api/v1/rollups/").json()
     assert rollups["count"] == 0
     assert client.get(f"/api/v1/rollups/?scope=team&scope_id={world.team.pk}").json()["count"] == 0
+
+
+def _moved_to_search(world, rival) -> tuple[Person, User]:
+    """The world's first person leaves Applied AI (now managed by a people manager who is no HR reader) on
+    Sunday 15 February 2026 and joins Search the next day. Six weekly rollups (19 January … 23 February:
+    four weeks in Applied AI, two in Search) and three monthly ones (January, February, March)."""
+    boss = people_manager("boss")
+    Team.objects.filter(pk=world.team.pk).update(manager=boss)
+    mover = world.people[0]
+    Assignment.objects.filter(person=mover, team=world.team).update(ends_on=date(2026, 2, 15))
+    assign(person=mover, role=world.role, team=Team.objects.get(slug="search"), starts_on=date(2026, 2, 16))
+    metric = world.metrics[0]
+    add_rollups(metric, scope=Scope.PERSON, scope_id=mover.pk, values=[71, 72, 73, 74, 75, 76],
+                latest=date(2026, 2, 23))
+    add_rollups(metric, scope=Scope.PERSON, scope_id=mover.pk, values=[60, 61, 62], grain="month",
+                latest=date(2026, 3, 1))
+    return mover, boss
+
+
+def _person_rollups(client, person) -> set[tuple[str, str]]:
+    body = client.get(f"/api/v1/rollups/?scope=person&scope_id={person.pk}").json()
+    return {(row["grain"], row["period"]) for row in body["results"]}
+
+
+def test_a_persons_rollups_follow_their_team_period_by_period(client, personas, world, rival):
+    """A manager saw /api/v1/rollups/?scope=person values of the periods after the person had left their
+    team (measurements were already scoped by the team of the period)."""
+    mover, boss = _moved_to_search(world, rival)
+    weeks = ["2026-01-19", "2026-01-26", "2026-02-02", "2026-02-09", "2026-02-16", "2026-02-23"]
+    sign_in(client, boss)
+    assert _person_rollups(client, mover) == ({("week", w) for w in weeks[:4]}
+                                              | {("month", "2026-01-01"), ("month", "2026-02-01")})
+    sign_in(client, rival)
+    assert _person_rollups(client, mover) == ({("week", w) for w in weeks[4:]}
+                                              | {("month", "2026-02-01"), ("month", "2026-03-01")})
+    sign_in(client, personas.hr)
+    assert len(_person_rollups(client, mover)) == 9
+
+
+def test_measurements_and_rollups_of_a_person_share_one_rule(client, personas, world, rival):
+    mover, boss = _moved_to_search(world, rival)
+    metric = world.metrics[0]
+    record_measurements(rows=[MeasurementRow(metric.pk, date(2026, 2, d), 70.0 + d, person_id=mover.pk)
+                              for d in (9, 16)], by=personas.admin, source="api")
+    for user, periods in ((boss, {"2026-02-09"}), (rival, {"2026-02-16"})):
+        sign_in(client, user)
+        rows = client.get(f"/api/v1/measurements/?person={mover.email}").json()["results"]
+        assert {row["period"] for row in rows} == periods
+        assert {p for grain, p in _person_rollups(client, mover) if grain == "week"} >= periods
+
+
+def test_the_metric_page_shows_a_persons_history_only_while_in_the_team(client, personas, world, rival):
+    mover, _ = _moved_to_search(world, rival)
+    metric = world.metrics[0]
+    sign_in(client, rival)
+    page = client.get(f"/kpis/metrics/{metric.pk}/?team=search&grain=week&period=2026-02-23")
+    row = next(r for r in page.context["rows"] if r.person == mover)
+    assert [v for v in row.history if v is not None] == [75, 76]  # not the 71 … 74 of Applied AI's weeks
 
 
 def test_hr_reads_every_team(client, personas, world, rival):

@@ -5,9 +5,9 @@ from types import SimpleNamespace
 
 import pytest
 from django.contrib.auth.models import Group, User
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from accounts.tokens import issue_token
 from roles import permissions
 from roles.models import BlueprintVersion, FamilyAssignment
 from roles.services.drafts import current_document, open_or_start_draft
@@ -47,9 +47,9 @@ def test_history_of_a_role_hides_its_draft_from_readers(world):
 
 
 def test_token_authentication_reads_and_writes_like_a_session(world):
-    token = Token.objects.create(user=world.users["editor"])
+    _, key = issue_token(user=world.users["editor"], name="script")
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
     assert client.get("/api/v1/roles/").json()["count"] == 3
     created = client.post(f"/api/v1/roles/{world.fresh.slug}/draft/")
     assert created.status_code == 201
@@ -72,5 +72,5 @@ def test_session_writes_need_the_csrf_token_tokens_do_not(world):
     assert world.fresh.versions.count() == 1
 
     script = APIClient(enforce_csrf_checks=True)
-    script.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=world.users['editor']).key}")
+    script.credentials(HTTP_AUTHORIZATION=f"Token {issue_token(user=world.users['editor'], name='script')[1]}")
     assert script.post(f"/api/v1/roles/{world.fresh.slug}/draft/").status_code == 201

@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 
 from roles.blueprint_format.synthetic import make_document
+from roles.management.commands.bench_diff import reworded_pair
 from roles.services.importing import import_document
 from ..personas import sign_in
 
@@ -160,3 +161,19 @@ def test_queries_do_not_grow_with_the_blueprints(client, personas, django_assert
             _compare(client, f"small-{scale}", f"large-{scale}")
         counts.append(len(captured.captured_queries))
     assert counts[0] == counts[1]
+
+
+def test_reworded_responsibilities_are_paired_within_the_budget_and_past_it_the_cards_say_so(
+        client, personas, settings):
+    a, b = reworded_pair(150)
+    b["role"]["title"] = "Bench Diff Engineer (mid-level)"
+    import_document(a, publish=True)
+    import_document(b, publish=True)
+    reader = sign_in(client, personas.hr)
+    html = _compare(reader, "bench-diff-engineer", "bench-diff-engineer-mid-level")
+    assert "delta-card--responsibilities" not in html      # reworded, not new: nothing to learn
+    settings.DIFF_MAX_PAIRS = 100
+    html = _compare(reader, "bench-diff-engineer", "bench-diff-engineer-mid-level")
+    for key in ("responsibilities-new", "responsibilities-dropped"):
+        card = _text(_card(html, key))
+        assert "150" in card and "Too many changes to match row by row; showing added and removed rows." in card

@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 
 from roles.blueprint_format.synthetic import make_document
+from roles.management.commands.bench_diff import reworded_pair
 from roles.models import FamilyAssignment, Role
 from roles.services.importing import import_document
 from ..personas import sign_in
@@ -161,3 +162,21 @@ def test_long_unchanged_prose_is_folded_around_the_change(client, personas):
                        "summary")
     assert '<del class="wd">old</del>' in summary and '<ins class="wd">new</ins>' in summary
     assert 'class="words__gap"' in summary and "word399" in summary and "word1 " not in summary
+
+
+UNPAIRED = "Too many changes to match row by row; showing added and removed rows."
+
+
+def test_many_reworded_rows_are_paired_within_the_budget_and_past_it_listed_with_a_note(client, personas, settings):
+    old, new = reworded_pair(150)     # all-pairs matching took ~40 s for these, past gunicorn's timeout
+    import_document(old, publish=True)
+    import_document(new, publish=True)
+    reader = sign_in(client, personas.hr)
+    url = _diff_url(1, 2, slug="bench-diff-engineer")
+    section = _text(_section(reader.get(url).content.decode(), "responsibilities"))
+    assert "150 changed" in section and "added" not in section and UNPAIRED not in section
+    settings.DIFF_MAX_PAIRS = 100
+    response = reader.get(url)
+    assert response.status_code == 200
+    section = _text(_section(response.content.decode(), "responsibilities"))
+    assert "+150 added · −150 removed" in section and "changed" not in section and UNPAIRED in section

@@ -3,7 +3,7 @@ import copy
 
 from roles.blueprint_format import validate_document
 from roles.blueprint_format.synthetic import make_document
-from roles.diffing import WordSpan, diff_documents, diff_list, word_diff
+from roles.diffing import WordSpan, diff_documents, diff_value, word_diff
 
 
 def _base():
@@ -45,7 +45,7 @@ def test_added_removed_changed_and_moved_rows_are_told_apart():
 def test_a_renamed_row_is_a_change_not_a_removal_and_an_addition():
     old = [{"name": "Cycle time (PR open → merge)", "target": "Median 1–3 business days"}]
     new = [{"name": "Cycle time (PR open to merge)", "target": "Median 1–3 business days"}]
-    changes = diff_list(old, new, "name")
+    changes = diff_value("kpis", old, new).changes
     assert _kinds(changes) == [("changed", "Cycle time (PR open to merge)")]
     assert [s.op for s in changes[0].fields[0].words if s.op != "equal"] == ["delete", "insert"]
 
@@ -67,7 +67,7 @@ def test_plain_text_fields_and_text_lists_are_diffed_too():
 def test_a_changed_and_moved_row_reports_both():
     old = [{"name": "A", "t": "1"}, {"name": "B", "t": "2"}, {"name": "C", "t": "3"}]
     new = [{"name": "C", "t": "3 changed"}, {"name": "A", "t": "1"}, {"name": "B", "t": "2"}]
-    (change,) = diff_list(old, new, "name")
+    (change,) = diff_value("kpis", old, new).changes
     assert (change.kind, change.label, change.moved) == ("changed", "C", True)
 
 
@@ -77,3 +77,20 @@ def test_large_lists_diff_quickly():
     new["tools"].reverse()
     sections = diff_documents(old, new)
     assert sections[0].anchor == "tools" and sections[0].count == len(old["tools"]) - 1
+
+
+def test_long_text_is_compared_only_between_its_common_start_and_end():
+    words = [f"w{i}" for i in range(2000)]
+    old = " ".join(words)
+    one_edit = old.replace("w1500", "changed")
+    assert [s for s in word_diff(old, one_edit) if s.op != "equal"] == [
+        WordSpan("delete", "w1500"), WordSpan("insert", "changed")]
+    # Edits far apart leave more than WORD_DIFF_TOKENS between them: one deletion and one insertion, not a
+    # word-by-word comparison whose time grows with the square of the length and worse.
+    two_edits = one_edit.replace("w10 ", "first ")
+    spans = word_diff(old, two_edits)
+    assert [s.op for s in spans] == ["equal", "delete", "insert", "equal"]
+    assert spans[1].text.startswith("w10 ") and spans[1].text.endswith("w1500")
+    assert spans[2].text.startswith("first ") and spans[2].text.endswith("changed")
+    assert "".join(s.text for s in spans if s.op != "insert") == old
+    assert "".join(s.text for s in spans if s.op != "delete") == two_edits

@@ -3,7 +3,6 @@ their field with nothing typed lost, edit conflicts, read-only drafts in review,
 import html
 import re
 from html.parser import HTMLParser
-
 from urllib.parse import urlencode
 
 import pytest
@@ -14,8 +13,10 @@ from roles.blueprint_format import FormatError
 from roles.blueprint_format.sections import SECTIONS
 from roles.blueprint_format.spec import ITEM_LISTS, TYPED_LISTS
 from roles.forms_editor import MAX_ROWS, SectionForms, post_field_limit, section_parts
-from roles.models import FamilyAssignment, VersionStatus
+from roles.management.commands.bench_diff import reworded_pair
+from roles.models import FamilyAssignment, Role, VersionStatus
 from roles.services.drafts import current_document, open_or_start_draft, save_draft
+from roles.services.importing import import_document
 from roles.services.workflow import submit_for_review
 from tests.roles.factories import published_role
 
@@ -133,6 +134,24 @@ def test_overview_lists_every_section_and_what_changed_since_published(editor, d
     assert "Core responsibilities" in changes and "1 added" in changes
     assert "Technical skills" not in changes
     assert "Editor</strong> saved" in page
+
+
+def test_overview_and_submit_pages_count_reworded_rows_within_the_diff_budget(editor, personas, settings):
+    old, new = reworded_pair(150)
+    old["role"]["family"] = FAMILY
+    import_document(old, publish=True)
+    FamilyAssignment.objects.create(user=personas.editor, family=FAMILY)
+    draft = open_or_start_draft(role=Role.objects.get(slug="bench-diff-engineer"), by=personas.editor)
+    doc = current_document(draft)
+    doc["responsibilities"] = new["responsibilities"]
+    save_draft(version=draft, document=doc, by=personas.editor, revision=draft.revision)
+    for budget, counts in ((None, "150 changed"), (100, "150 removed 150 added")):
+        if budget:
+            settings.DIFF_MAX_PAIRS = budget
+        for page in ("", "submit/"):
+            response = editor.get(f"/roles/bench-diff-engineer/edit/{page}")
+            changes = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", text(response)))
+            assert f"Core responsibilities {counts}" in changes
 
 
 @pytest.mark.parametrize("anchor", [info.anchor for info in SECTIONS])
