@@ -266,6 +266,12 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # JSON through common.strict_json (blueprint/api_parsers.py): hostile bodies are a 400 naming the place.
+    "DEFAULT_PARSER_CLASSES": [
+        "blueprint.api_parsers.StrictJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     # Every error body carries a "detail" in words a person understands (roles/api/errors.py).
