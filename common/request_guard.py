@@ -81,7 +81,8 @@ def _path_parameter(path: str, segment_index: int) -> str:
 
 
 class RequestGuardMiddleware:
-    """Place it before CsrfViewMiddleware (the first reader of a form body)."""
+    """Its checks run as the request comes in, before any middleware's process_view: CsrfViewMiddleware's
+    is the first to read a form body."""
 
     def __init__(self, get_response):
         self.get_response = get_response

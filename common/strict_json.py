@@ -90,7 +90,7 @@ def check_value(value, *, where: str = "", max_depth: int = MAX_DEPTH) -> None:
             raise InputError(place, "is out of range (at most 64-bit integers)")
         elif isinstance(item, (dict, list)):
             if depth >= max_depth:
-                raise InputError(place, f"nests deeper than {max_depth} levels")
+                raise InputError(_shortened(place), f"nests deeper than {max_depth} levels")
             pairs = item.items() if isinstance(item, dict) else enumerate(item)
             children = []
             for key, child in pairs:
@@ -98,6 +98,11 @@ def check_value(value, *, where: str = "", max_depth: int = MAX_DEPTH) -> None:
                     raise InputError(_join(place, key.encode("unicode_escape").decode()), "the key " + _text_problem(key))
                 children.append((child, _join(place, key), depth + 1))
             stack.extend(reversed(children))
+
+
+def _shortened(where: str) -> str:
+    """A deep place without its run of repeated steps: document.kpis[0][0]…[0] (33 levels)."""
+    return where if len(where) <= 60 else f"{where[:40]}…"
 
 
 def _deep_place(text: str, max_depth: int) -> str:
@@ -125,7 +130,7 @@ def _deep_place(text: str, max_depth: int) -> str:
     where = ""
     for part in path:
         where = _join(where, part)
-    return where
+    return _shortened(where)
 
 
 def loads(text: str, *, max_depth: int = MAX_DEPTH):
