@@ -183,6 +183,9 @@ STORAGES = {
     "uploads": {"BACKEND": _uploads_backend, "OPTIONS": env_json("UPLOADS_STORAGE_OPTIONS", _uploads_folder)},
 }
 WHITENOISE_USE_FINDERS = True
+# The portal serves no media; an explicit prefix keeps the test live server's media handler (which takes
+# every path when MEDIA_URL is empty) off API and page URLs.
+MEDIA_URL = "/media/"
 
 # Request bodies (common/request_guard.py refuses a larger Content-Length with 413 before reading it):
 # REQUEST_MAX_BODY_BYTES for every view that declares no limit of its own (forms, the sign-in page,
