@@ -18,7 +18,7 @@ class BodyRefused(ParseError):
 
 
 class StrictJSONParser(JSONParser):
-    def parse(self, stream, media_type=None, parser_context=None):
+    def parse(self, stream, _media_type=None, parser_context=None):
         encoding = (parser_context or {}).get("encoding") or "utf-8"
         raw = stream.read() if stream is not None else b""
         try:
