@@ -22,4 +22,7 @@ RUN useradd --system --create-home --uid 10001 blueprint \
 USER blueprint
 
 EXPOSE 8000
-CMD ["gunicorn", "blueprint.wsgi", "--bind", "0.0.0.0:8000", "--access-logfile", "-"]
+# The same limits as docker-compose.yml's web command (README, "Security").
+CMD ["gunicorn", "blueprint.wsgi", "--bind", "0.0.0.0:8000", "--access-logfile", "-", "--timeout", "30", \
+     "--graceful-timeout", "30", "--keep-alive", "5", "--limit-request-line", "4094", \
+     "--limit-request-fields", "100", "--limit-request-field_size", "8190"]

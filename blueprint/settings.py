@@ -60,6 +60,8 @@ MIDDLEWARE = [
     "common.post_limits.PostFieldLimitMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Body size, over-long numbers and NUL in parameters, before CSRF's process_view reads a form body.
+    "common.request_guard.RequestGuardMiddleware",
     "roles.middleware.SessionGroupsMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -186,11 +188,23 @@ STORAGES = {
     "uploads": {"BACKEND": _uploads_backend, "OPTIONS": env_json("UPLOADS_STORAGE_OPTIONS", _uploads_folder)},
 }
 WHITENOISE_USE_FINDERS = True
+# The portal serves no media; an explicit prefix keeps the test live server's media handler (which takes
+# every path when MEDIA_URL is empty) off API and page URLs.
+MEDIA_URL = "/media/"
 
-# Uploads (blueprint files on /import/) are read in memory up to this size, refused above it.
+# Request bodies (common/request_guard.py refuses a larger Content-Length with 413 before reading it):
+# REQUEST_MAX_BODY_BYTES for every view that declares no limit of its own (forms, the sign-in page,
+# the editor: Django's own default for form data); the import page takes several blueprint files at
+# once, up to UPLOAD_MAX_REQUEST_BYTES; the KPI CSV page its 5 MB file; API writes of a document or
+# of bulk rows DATA_UPLOAD_MAX_MEMORY_SIZE. The reverse proxy in front should refuse anything larger
+# than the largest of these (README, "Security").
 BLUEPRINT_MAX_UPLOAD_BYTES = env_int("BLUEPRINT_MAX_UPLOAD_BYTES", 5 * 1024 * 1024)
+REQUEST_MAX_BODY_BYTES = env_int("REQUEST_MAX_BODY_BYTES", 2_621_440)
+UPLOAD_MAX_REQUEST_BYTES = env_int("UPLOAD_MAX_REQUEST_BYTES", 20 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = BLUEPRINT_MAX_UPLOAD_BYTES + 1024 * 1024
-FILE_UPLOAD_MAX_MEMORY_SIZE = BLUEPRINT_MAX_UPLOAD_BYTES
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
+# Uploaded files above this size wait in a temporary file instead of a worker's memory.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
 # Celery: Redis when configured, otherwise an embedded filesystem broker so that a
 # real worker and beat run on a machine with nothing but Python.
@@ -299,6 +313,12 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # JSON through common.strict_json (blueprint/api_parsers.py): hostile bodies are a 400 naming the place.
+    "DEFAULT_PARSER_CLASSES": [
+        "blueprint.api_parsers.StrictJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_PAGINATION_CLASS": "common.numbers.Pages",  # page numbers in the digits 0-9 only
     "PAGE_SIZE": 50,
     # Every error body carries a "detail" in words a person understands (roles/api/errors.py).

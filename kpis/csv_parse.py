@@ -64,6 +64,11 @@ def parse_csv(data: bytes) -> CsvTable:
         table.file_errors.append("This is not a text CSV file (it looks binary, e.g. a spreadsheet or an image). "
                                  "Save it as “CSV UTF-8” and upload that.")
         return table
+    nul = text.find("\x00")
+    if nul >= 0:  # past the sample _decode looks at: one stray byte in an otherwise text file
+        table.file_errors.append(f"Line {text.count(chr(10), 0, nul) + 1:,} contains a NUL character (byte 0), "
+                                 "which a text CSV never holds. Remove it, or export the file again.")
+        return table
     first_line = text.splitlines()[0] if text.splitlines() else ""
     delimiter = max((",", ";", "\t"), key=first_line.count)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)

@@ -2,9 +2,23 @@
 import html
 from dataclasses import dataclass
 
-from markdown_it import MarkdownIt
+from roles.markdown_input import markdown_parser, markdown_problem
 
 RESPONSIBILITY_ORDER = ("technical", "operational", "strategic", "cross_functional", "governance", "leadership")
+
+
+# A posting drafted from the reference blueprint is 3,443 characters; long real postings run to two or three
+# times that. 20,000 characters leaves room for any of them and keeps the worst input a reader can send
+# under half a second of parsing (roles/markdown_input.py: 30 µs per character at worst, and the
+# link-bracket budget below, which real postings use a few hundredths of).
+MAX_CHARS = 20_000
+MAX_LINK_WORK = 2_000_000
+_MARKDOWN = markdown_parser(raw_html=False, tables=False)
+
+
+def posting_problem(text: str) -> str | None:
+    """Why a posting's text cannot be rendered, in words for its author, or None."""
+    return markdown_problem(text, max_chars=MAX_CHARS, max_link_work=MAX_LINK_WORK)
 
 
 @dataclass
@@ -46,8 +60,9 @@ def draft_posting(doc: dict, *, max_responsibilities: int = 8) -> JobPosting:
 
 
 def markdown_to_html(text: str) -> str:
-    """HTML for a posting the user edited as Markdown. Raw HTML in the input is escaped, never passed through."""
-    body = MarkdownIt("commonmark", {"html": False}).render(text)
+    """HTML for a posting the user edited as Markdown. Raw HTML in the input is escaped, never passed through.
+    Callers check posting_problem() first: it bounds the parsing time."""
+    body = _MARKDOWN.render(text)
     title = text.lstrip("# ").splitlines()[0] if text.strip() else "Job posting"
     return (f"<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>{html.escape(title)}</title>"
             f"</head><body>\n{body}</body></html>\n")

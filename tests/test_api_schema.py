@@ -127,3 +127,47 @@ def test_schemathesis_finds_no_server_errors_and_no_response_off_the_schema(live
         except (Exception, BaseExceptionGroup) as exc:  # noqa: BLE001 - collect every operation's failure, then report them all
             failures.append(f"{operation.label}: {exc}")
     assert not failures, "\n\n".join(failures)
+
+
+# ---------- explicit hostile cases (issue 11, point 5), against the same live server ----------
+
+def _hostile_cases(draft) -> list[tuple[str, str, dict, int]]:
+    """(method, path, Case arguments, expected status): bodies as raw bytes, sent as they are."""
+    version = f"/api/v1/versions/{{id}}/"
+    if_match = {"If-Match": f'"{draft.pk}-r{draft.revision}"'}
+    row = '{"metric": 1, "person": "x@example.com", "period": "2025-06-02", "value": %s, "note": %s}'
+    cases = [("PUT", version, {"body": b'{"document": ' + b"[" * 50_000 + b"]" * 50_000 + b"}", "headers": if_match},
+              400),
+             ("PATCH", version, {"body": b'{"document": {"mission": {"core": "a\\u0000b"}}}', "headers": if_match}, 400),
+             ("PATCH", version, {"body": b'{"document": {"mission": {"core": "a\\ud800b"}}}', "headers": if_match}, 400),
+             ("POST", f"{version}submit/", {"body": b'{"note": "\\u0000"}'}, 400),
+             ("GET", version, {"path_parameters": {"id": "9" * 5000}}, 400),
+             ("GET", version, {"path_parameters": {"id": "9" * 25}}, 400),
+             ("GET", "/api/v1/rollups/", {"query": {"from": "0001-01-01", "to": "9999-12-31"}}, 200),
+             ("GET", "/api/v1/measurements/", {"query": {"metric": "9" * 5000}}, 400),
+             ("GET", "/api/v1/roles/", {"query": {"q": "a\x00b"}}, 400)]
+    for value, note in (("1e400", '""'), ("NaN", '""'), ("9" * 5000, '""'), ("1", '"\\ud800"'), ("1", '"\\u0000"')):
+        cases.append(("POST", "/api/v1/measurements/", {"body": ("[" + row % (value, note) + "]").encode()}, 400))
+    return cases
+
+
+def test_schemathesis_explicit_hostile_cases_get_a_4xx_naming_the_field(live_server, admin_token):
+    from roles.models import Role
+    from roles.services.drafts import open_or_start_draft
+
+    admin = User.objects.get(username="admin")
+    draft = open_or_start_draft(role=Role.objects.filter(published_version__isnull=False).first(), by=admin)
+    schema = schemathesis.openapi.from_url(f"{live_server.url}/api/schema/")
+    headers = {"Authorization": f"Token {admin_token}"}
+    failures = []
+    for method, path, arguments, expected in _hostile_cases(draft):
+        operation = schema[path][method]
+        arguments = {"media_type": "application/json", **arguments} if "body" in arguments else arguments
+        arguments.setdefault("path_parameters", {"id": draft.pk} if "{id}" in path else {})
+        extra = arguments.pop("headers", {})
+        case = operation.Case(**arguments)
+        response = case.call(headers={**headers, **extra}, timeout=30)
+        detail = response.json().get("detail", "") if response.status_code >= 400 else ""
+        if response.status_code != expected or (expected == 400 and ": " not in detail):
+            failures.append(f"{method} {path} {str(arguments)[:80]}: {response.status_code} {response.text[:200]}")
+    assert not failures, "\n".join(failures)

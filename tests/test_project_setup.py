@@ -87,6 +87,36 @@ def test_compose_web_migrates_collects_static_and_serves_with_gunicorn(compose):
     assert command.index("migrate") < command.index("gunicorn")
 
 
+GUNICORN_LIMITS = {"--timeout": 30, "--graceful-timeout": 30, "--keep-alive": 5, "--limit-request-line": 4094,
+                   "--limit-request-fields": 100, "--limit-request-field_size": 8190}
+
+
+def _flags(command: str) -> dict[str, int]:
+    return {flag: int(value) for flag, value in re.findall(r"(--[\w-]+)\W+(\d+)", command)}
+
+
+def test_gunicorn_runs_with_explicit_request_limits_and_timeouts(compose):
+    """Issue 11: URL, header and time limits set on purpose, in compose and in the image's default command."""
+    dockerfile_cmd = re.search(r"^CMD (\[.*?\])$", (ROOT / "Dockerfile").read_text().replace("\\\n", ""), re.M | re.S)
+    for command in (command_text(compose["services"]["web"]), " ".join(json.loads(dockerfile_cmd.group(1)))):
+        flags = _flags(command)
+        assert {flag: flags.get(flag) for flag in GUNICORN_LIMITS} == GUNICORN_LIMITS, command
+    from gunicorn.config import Config
+
+    known = {name for setting in Config().settings.values() for name in setting.cli or ()}
+    assert set(GUNICORN_LIMITS) <= known  # spelled as gunicorn spells them
+
+
+def test_upload_and_body_limits_come_from_the_environment(tmp_path):
+    code = ("from django.conf import settings as s; import json; print(json.dumps([s.REQUEST_MAX_BODY_BYTES, "
+            "s.UPLOAD_MAX_REQUEST_BYTES, s.DATA_UPLOAD_MAX_MEMORY_SIZE, s.FILE_UPLOAD_MAX_MEMORY_SIZE]))")
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60,
+                          env=clean_env(tmp_path, REQUEST_MAX_BODY_BYTES="1000", UPLOAD_MAX_REQUEST_BYTES="9000",
+                                        BLUEPRINT_MAX_UPLOAD_BYTES="4000"))
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout.strip().splitlines()[-1]) == [1000, 9000, 4000 + 1024 * 1024, 2_621_440]
+
+
 @pytest.mark.parametrize("name, subcommand", [("worker", "worker"), ("beat", "beat")])
 def test_compose_worker_and_beat_run_celery_for_the_blueprint_app(compose, name, subcommand):
     assert re.match(rf"celery -A blueprint {subcommand}\b", command_text(compose["services"][name]))

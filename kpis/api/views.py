@@ -10,6 +10,7 @@ A posted row: {"metric": 12 | "role-slug/key", "person": "e-mail" | "team": "tea
 {"detail", "errors": [{"index", "field", "message"}]} and nothing written; otherwise 201 (something
 new) or 200 (only updates) with {"created", "updated"}.
 """
+from django.conf import settings
 from rest_framework import generics, status
 from rest_framework.exceptions import ParseError, PermissionDenied
 from rest_framework.permissions import BasePermission
@@ -17,6 +18,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from common.numbers import Pages
+from common.request_guard import max_body
 from kpis import permissions
 from kpis.models import Measurement, Metric, Rollup, Source
 from kpis.resolve import date_range, resolve_rows
@@ -62,6 +64,7 @@ class MetricList(generics.ListAPIView):
         return metrics
 
 
+@max_body(lambda: settings.DATA_UPLOAD_MAX_MEMORY_SIZE)  # up to MAX_ROWS rows in one request
 class MeasurementList(APIView):
     permission_classes = [KpiReader]
 

@@ -15,6 +15,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from common.models import StagedUpload
+from common.request_guard import max_body
 from common.staging import StagedUploadGone, claim_staged, discard_staged, stage_upload
 from kpis import permissions
 from kpis.csv_parse import COLUMNS, MAX_BYTES, parse_csv
@@ -28,6 +29,7 @@ from . import kpi_crumbs
 
 STAGED_KIND = "kpis.csv"
 PREVIEW_ROWS = 200
+FORM_SLACK_BYTES = 64 * 1024  # the form's other fields and the multipart framing around the file
 
 
 def _require_recorder(user) -> None:
@@ -123,6 +125,7 @@ def _preview(request, context: dict):
     return render(request, "kpis/upload_preview.html", context, status=200 if context["ready"] else 400)
 
 
+@max_body(lambda: MAX_BYTES + FORM_SLACK_BYTES)
 @login_required
 def upload_csv(request):
     _require_recorder(request.user)
@@ -170,8 +173,12 @@ def upload_csv(request):
             data = b"".join(file.chunks())
             upload = stage_upload(owner=request.user, kind=STAGED_KIND, name=_display_name(file.name), data=data,
                                   meta={"role": role.pk})
-            parsed, result, engine_errors = _check(request, data, role)
-            context = _preview_context(upload, role, parsed, engine_errors=engine_errors, result=result)
+            try:
+                parsed, result, engine_errors = _check(request, data, role)
+                context = _preview_context(upload, role, parsed, engine_errors=engine_errors, result=result)
+            except BaseException:  # the preview failed: no page carries this token, so keep nothing
+                discard_staged(token=upload.token, owner=request.user, kind=STAGED_KIND)
+                raise
             if not context["ready"]:  # nothing to confirm: keep nothing
                 discard_staged(token=upload.token, owner=request.user, kind=STAGED_KIND)
             return _preview(request, context)

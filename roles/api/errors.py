@@ -6,6 +6,7 @@ The services raise domain exceptions; this maps them to HTTP once, for every vie
 - DraftConflict, PreconditionFailed (a stale If-Match) → 412 {"detail", "current_revision", "current"} + ETag
 - VersionFrozen, WorkflowError (the state forbids it)   → 409 {"detail"}
 - django PermissionDenied (roles.permissions.require)   → 403 {"detail": the service's reason}
+- BodyRefused (a hostile JSON body: 1e400, NUL…)   → 400 {"detail": "rows[0].note: …", "where": "rows[0].note"}
 - DRF ValidationError ({"note": ["Not a valid string."]}) → 400 {"detail": "note: Not a valid string.",
                                                                    "where": "note", "errors": {…}}
 """
@@ -16,6 +17,7 @@ from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 from rest_framework.views import set_rollback
 
+from blueprint.api_parsers import BodyRefused
 from roles.blueprint_format import FormatError
 from roles.services.drafts import DraftConflict, WorkflowError, current_document
 from roles.services.versions import VersionFrozen
@@ -51,6 +53,8 @@ def _first_error(data, where: str = "") -> tuple[str, str]:
 
 
 def _domain_error(exc) -> Response | None:
+    if isinstance(exc, BodyRefused):
+        return Response({"detail": str(exc.detail), "where": exc.where}, status=status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, FormatError):
         return Response({"detail": str(exc), "where": exc.where}, status=status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, DraftConflict):

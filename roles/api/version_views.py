@@ -1,9 +1,11 @@
 """Versions: read and write a version's document (guarded by ETag / If-Match), discard a draft, and move
 it through review. Every write is a call to roles.services; errors become HTTP in roles.api.errors."""
+from django.conf import settings
 from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from common.request_guard import max_body
 from roles import permissions
 from roles.models import BlueprintVersion
 from roles.services.drafts import current_document, discard_draft, save_draft
@@ -16,6 +18,7 @@ from .serializers import (PublishSerializer, RejectSerializer, SubmitSerializer,
                           guard_document)
 
 
+@max_body(lambda: settings.DATA_UPLOAD_MAX_MEMORY_SIZE)  # a whole document, as large as an imported file
 class VersionDetail(APIView):
     """GET, PUT, PATCH, DELETE /api/v1/versions/<id>/.
 

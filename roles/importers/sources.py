@@ -4,14 +4,13 @@ Kinds: format v1 as JSON or YAML, a WordPress REST post (JSON), an HTML page or
 Markdown of the 20-section template. Every failure is a SourceError naming the
 section or place and what is wrong, in words a person understands.
 """
-import json
 from dataclasses import dataclass, field
 from pathlib import PurePath
 
-import yaml
 from django.conf import settings
 
-from roles.blueprint_format import FORMAT
+from roles.blueprint_format import FORMAT, FormatError
+from roles.blueprint_format.codecs import load_json, load_yaml
 
 
 class SourceError(ValueError):
@@ -63,11 +62,19 @@ def _kind_of(name: str, text: str) -> str:
     return "yaml"
 
 
+def _refused(kind: str, exc: FormatError) -> SourceError:
+    """A problem of the text itself is the file kind's ("YAML: at line 3: aliases…"); one of a value
+    names its place ("kpis[2].note: contains a NUL character")."""
+    if not exc.where or exc.where.startswith("line"):
+        return SourceError(kind, f"at {exc.where}: {exc.message}" if exc.where else exc.message)
+    return SourceError(exc.where, exc.message)
+
+
 def _from_json(text: str) -> Source:
     try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise SourceError("JSON", f"invalid at line {exc.lineno}, column {exc.colno}: {exc.msg}") from None
+        data = load_json(text)
+    except FormatError as exc:
+        raise _refused("JSON", exc) from None
     # A WordPress post has a "format" key of its own ("standard"), so look for its content first.
     is_post = isinstance(data, dict) and isinstance(data.get("content"), dict)
     if isinstance(data, dict) and "format" in data and not is_post:
@@ -87,12 +94,9 @@ def _from_json(text: str) -> Source:
 
 def _from_yaml(text: str) -> Source:
     try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "somewhere"
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise SourceError("YAML", f"invalid at {where}: {problem}") from None
+        data = load_yaml(text)
+    except FormatError as exc:
+        raise _refused("YAML", exc) from None
     if not isinstance(data, dict):
         raise SourceError("document", f"YAML must hold a format-v1 object, not {type(data).__name__}")
     return Source("format-v1 YAML", data)

@@ -15,6 +15,7 @@ is consumed: headings, and the bare labels that name a field ("Core mission:").
 import re
 from dataclasses import dataclass, field
 
+from .html_input import TemplateError
 from .template_document import Collector, FORMAT
 from .template_hiring import handle_hiring
 from .template_reader import MIN_SECTIONS, Page, Section, TextBlock, read_page
@@ -77,14 +78,6 @@ _SOURCE_LINE = re.compile(r"^Source:\s*(?P<title>.*?)(?:,\s*published\s+(?P<publ
 class ParseResult:
     document: dict                                   # format v1, plus "notes"
     warnings: list[str] = field(default_factory=list)  # each names its section
-
-
-class TemplateError(ValueError):
-    """The page is not of the template at all."""
-
-    def __init__(self, message: str, section: str | None = None):
-        super().__init__(message)
-        self.section = section
 
 
 def parse_template_html(html: str, *, title: str | None = None, source: dict | None = None) -> ParseResult:

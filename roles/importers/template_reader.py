@@ -10,9 +10,10 @@ whether the author started them with a hand-typed en dash.
 import re
 from dataclasses import dataclass, field
 
-from bs4 import BeautifulSoup, NavigableString, Tag
+from bs4 import NavigableString, Tag
 from bs4.element import CData, Comment, Declaration, Doctype, ProcessingInstruction
 
+from .html_input import parse_html
 from .template_text import classify, collapse, is_marker_only, strip_lead_separator, strip_marker
 
 _HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
@@ -169,12 +170,12 @@ def section_key(heading: str) -> str | None:
 
 def html_to_text(html: str) -> str:
     """Plain text of an HTML fragment (a WordPress title), entities decoded."""
-    return collapse(BeautifulSoup(html, "html.parser").get_text(" "))
+    return collapse(parse_html(html).get_text(" "))
 
 
 def read_page(html: str) -> Page | None:
     """The page cut into sections, or None when no heading names a template section."""
-    events = _events(BeautifulSoup(html, "html.parser"))
+    events = _events(parse_html(html))
     section_level = _section_level([e for e in events if isinstance(e, Heading)])
     if section_level is None:
         return None

@@ -8,6 +8,7 @@ button is an ordinary submit and a save redirects back (post/redirect/get).
 """
 import copy
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
@@ -15,6 +16,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from common.post_limits import accepts_fields
+from common.request_guard import max_body
 from roles import permissions
 from roles.blueprint_format import FormatError, validate_document
 from roles.blueprint_format.sections import get_path
@@ -48,6 +50,8 @@ def _is_htmx(request) -> bool:
     return request.headers.get("HX-Request") == "true" and request.headers.get("HX-Boosted") != "true"
 
 
+# A section of 2,000 rows a list posts about 1 MB; as large as a whole document through the API.
+@max_body(lambda: settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
 @accepts_fields(lambda anchor, **_: post_field_limit(anchor))
 @login_required
 @require_http_methods(["GET", "POST"])

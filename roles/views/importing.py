@@ -16,6 +16,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
+from common.request_guard import max_body
 from common.staging import StagedUploadGone, claim_staged, discard_staged, stage_upload
 from roles import permissions
 from roles.forms import ImportUploadForm
@@ -156,6 +157,7 @@ def _report_context(batch: Batch, outcomes: list[FileOutcome], *, step: int) -> 
                        ("Preview" if step == 2 else "Report", "")]}
 
 
+@max_body(lambda: settings.UPLOAD_MAX_REQUEST_BYTES)
 @login_required
 def import_page(request):
     if not permissions.can_import(request.user):
@@ -182,7 +184,11 @@ def import_page(request):
     form = ImportUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         batch = stage_batch(request.user, form.cleaned_data["files"], publish=form.cleaned_data["publish"])
-        outcomes = run_batch(batch, by=request.user, dry_run=True)
+        try:
+            outcomes = run_batch(batch, by=request.user, dry_run=True)
+        except BaseException:  # the preview failed: no page carries these tokens, so keep nothing
+            discard_batch(request.user, batch.tokens)
+            raise
         if not any(outcome.ok for outcome in outcomes):  # nothing to confirm: keep nothing
             discard_batch(request.user, batch.tokens)
         return render(request, "roles/import_preview.html", _report_context(batch, outcomes, step=2))

@@ -8,11 +8,10 @@ from django.urls import reverse
 
 from roles import permissions
 from roles.blueprint_format import read_document
-from roles.job_posting import draft_posting, markdown_to_html
+from roles.job_posting import draft_posting, markdown_to_html, posting_problem
 from roles.models import Role
 from roles.selectors import versions_with_content
 
-MAX_BYTES = 100_000
 DOWNLOADS = {"markdown": ("md", "text/markdown; charset=utf-8"), "html": ("html", "text/html; charset=utf-8")}
 # Only for the on-page preview (the HTML download stays exactly as markdown_to_html makes it).
 PREVIEW_STYLE = ("<style>body{font:15px/1.6 system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;color:#1b2130;"
@@ -31,11 +30,9 @@ class PostingForm(forms.Form):
 
     def clean_text(self) -> str:
         text = self.cleaned_data["text"].replace("\r\n", "\n")
-        size = len(text.encode())
-        if size > MAX_BYTES:
-            raise forms.ValidationError(
-                f"The posting is {size / 1000:.0f} kB, more than the {MAX_BYTES // 1000} kB limit. "
-                "Shorten it and try again.")
+        problem = posting_problem(text)
+        if problem:
+            raise forms.ValidationError(f"The posting {problem}. Shorten it and try again.")
         return text
 
 
@@ -73,4 +70,4 @@ def job_posting(request, slug: str):
         "role": role, "version": version, "form": form, "preview": preview, "edited": request.method == "POST",
         "crumbs": [("Roles", reverse("roles:catalog")), (role.title, role.get_absolute_url()), ("Job posting", "")],
         "nav": "roles",
-    })
+    }, status=400 if form.errors else 200)

@@ -175,7 +175,7 @@ def test_an_invalid_document_is_400_naming_the_place(editor, draft):
     ('{"document": {"kpis": {"name": "x"}}}', "application/json", "kpis"),
     ('{"document": {"role": {"slug": "another-role", "title": "X"}}}', "application/json", "role.slug"),
     ('{"document": {"colour": "blue"}}', "application/json", "document"),
-    ('{"document": {"kpis": [{"name": "a\\u0000b"}]}}', "application/json", "kpis[0].name"),  # PostgreSQL refuses NUL
+    ('{"document": {"kpis": [{"name": "a\\u0000b"}]}}', "application/json", "document.kpis[0].name"),  # NUL
     ("document=x", "application/x-www-form-urlencoded", "document"),
 ])
 def test_malformed_bodies_are_400_with_a_readable_detail(editor, draft, body, content_type, where):

@@ -123,6 +123,6 @@ def test_a_null_role_and_a_nul_character_are_refused():
         import_file("null-role.json", b'{"format": "role-blueprint/v1", "role": null}')
     with pytest.raises(ImportFailure, match="role: expected an object, got a list"):
         import_file("list-role.json", b'{"format": "role-blueprint/v1", "role": []}')
-    with pytest.raises(ImportFailure, match=r"kpis\[0\].name: contains a control character \(code 0\)"):
+    with pytest.raises(ImportFailure, match=r"kpis\[0\].name: contains a NUL character"):
         import_file("nul.json", _doc_bytes(_set("kpis.0.name", "KPI\x00one")))
     assert _snapshot() == before

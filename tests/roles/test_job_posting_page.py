@@ -77,11 +77,12 @@ def test_script_typed_in_the_textarea_never_runs_in_the_preview(reader, role):
 def test_empty_and_oversized_text_is_refused_with_a_clear_error(reader, role):
     response = reader.post(_url(role), {"text": "", "action": "markdown"})
     assert response["Content-Type"].startswith("text/html") and "The posting is empty" in response.content.decode()
-    big = "# Big\n\n" + "word " * 21_000
+    assert response.status_code == 400
+    big = "# Big\n\n" + "word " * 4_100
     response = reader.post(_url(role), {"text": big, "action": "html"})
     page = response.content.decode()
-    assert "Content-Disposition" not in response
-    assert "more than the 100 kB limit" in page and "field__error" in page
+    assert response.status_code == 400 and "Content-Disposition" not in response
+    assert "The posting is 20,507 characters, more than the 20,000 allowed" in page and "field__error" in page
     assert "word word word" in page  # nothing typed is lost
 
 
