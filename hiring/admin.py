@@ -11,7 +11,8 @@ Which scorecards an admin lists and opens is hiring.visibility.visible_scorecard
 """
 from django.contrib import admin
 
-from roles.admin import ViewOnlyAdmin, ViewOnlyInline
+from common.admin_base import ViewOnlyAdmin
+from roles.admin import ViewOnlyInline
 
 from .models import Candidate, DimensionRating, HiringDecision, HiringEvent, Interview, Opening, Scorecard
 from .models import ScorecardAmendment

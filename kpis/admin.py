@@ -7,7 +7,7 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 
 from common.text import LineField
-from roles.admin import ViewOnlyAdmin
+from common.admin_base import ViewOnlyAdmin
 
 from .models import Assignment, Measurement, Metric, Person, Rollup, RollupQueue, RollupState, Team
 from .services.metrics import correct_rule

@@ -20,21 +20,10 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.text import capfirst
 
+from common.admin_base import ViewOnlyAdmin
+
 from .blueprint_format.rows import CONTENT_MODELS
 from .models import AuditEvent, BlueprintVersion, FamilyAssignment, Role, Skill, Tool, VersionStatus
-
-
-class ViewOnlyAdmin(admin.ModelAdmin):
-    """Listed and shown, never added, changed or deleted here (the bulk delete action disappears too)."""
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 # A version's page shows the first rows of each list (a role may have 2,000 KPIs); the portal's version page has all.
